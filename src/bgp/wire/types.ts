@@ -154,6 +154,13 @@ export interface UpdateMessage {
    * attribute sets by this key, so equal sets from different UPDATEs become one object.
    */
   attrKey?: string;
+  /**
+   * RFC 7606: set (to the reason) when the UPDATE is to be treated as a withdrawal of every NLRI it
+   * carries (classic and MP_REACH); the session stays up.
+   */
+  treatAsWithdraw?: string;
+  /** RFC 7606 attribute-discard: reasons for attributes dropped while decoding. */
+  discarded?: string[];
 }
 
 export interface NotificationMessage {
