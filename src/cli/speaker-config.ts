@@ -1,0 +1,106 @@
+// The standalone speaker's config file (`podroute bgp run --config FILE`): YAML or JSON (JSON is
+// YAML), validated into SpeakerFileConfig. Every error names the key path, e.g. "peers[0].asn".
+import { parse as parseYaml } from 'yaml';
+import type { Family } from '../bgp/wire/types.js';
+import { normalizePrefix } from '../bgp/wire/index.js';
+import type { PeerConfig } from '../bgp/speaker/peer-config.js';
+import {
+  ConfigError, expectObj, onlyKeys, optArray, optBool, optInt, optIp, optString, parseAsn, reqIp, join,
+} from '../config/validate.js';
+
+export interface SpeakerFileConfig {
+  asn: number;
+  routerId: string;
+  listen: { address: string; port: number }[];
+  clusterId?: string;
+  maxPaths?: number;
+  holdTime?: number;
+  peers: PeerConfig[];
+  originate: string[];
+}
+
+const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'peers', 'originate'] as const;
+const PEER_KEYS = [
+  'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
+  'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
+] as const;
+const FAMILIES: Family[] = ['ipv4-unicast', 'ipv6-unicast'];
+
+export function parseSpeakerConfig(text: string, source = 'config'): SpeakerFileConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError('', `${source}: not valid YAML/JSON: ${(err as Error).message}`);
+  }
+  const o = expectObj(doc, '');
+  onlyKeys(o, '', TOP_KEYS);
+  if (o.asn === undefined) throw new ConfigError('asn', 'is required');
+  const asn = parseAsn(o.asn, 'asn');
+  const routerId = reqIp(o, 'routerId', '', 4);
+  const listen = parseListen(o.listen);
+  const clusterId = optIp(o, 'clusterId', '', 4);
+  const maxPaths = optInt(o, 'maxPaths', '', 1, 64);
+  const holdTime = parseHoldTime(o, '');
+  const peers = optArray(o, 'peers', '').map((p, i) => parsePeer(p, join('peers', i)));
+  const seen = new Set<string>();
+  peers.forEach((p, i) => {
+    if (seen.has(p.address)) throw new ConfigError(join('peers', i) + '.address', `duplicate peer ${p.address}`);
+    seen.add(p.address);
+  });
+  const originate = optArray(o, 'originate', '').map((p, i) => {
+    if (typeof p !== 'string') throw new ConfigError(join('originate', i), 'must be a prefix like 203.0.113.0/24');
+    try {
+      return normalizePrefix(p);
+    } catch (err) {
+      throw new ConfigError(join('originate', i), (err as Error).message);
+    }
+  });
+  return { asn, routerId, listen, clusterId, maxPaths, holdTime, peers, originate };
+}
+
+function parseListen(v: unknown): { address: string; port: number }[] {
+  if (v === undefined || v === null || v === false) return [];
+  const items = Array.isArray(v) ? v : [v];
+  return items.map((item, i) => {
+    const path = Array.isArray(v) ? join('listen', i) : 'listen';
+    const o = expectObj(item, path);
+    onlyKeys(o, path, ['address', 'port']);
+    return { address: optIp(o, 'address', path) ?? '0.0.0.0', port: optInt(o, 'port', path, 0, 65535) ?? 179 };
+  });
+}
+
+function parseHoldTime(o: Record<string, unknown>, path: string): number | undefined {
+  const h = optInt(o, 'holdTime', path, 0, 65535);
+  if (h !== undefined && (h === 1 || h === 2)) throw new ConfigError(join(path, 'holdTime'), 'must be 0 or at least 3 (RFC 4271)');
+  return h;
+}
+
+function parsePeer(v: unknown, path: string): PeerConfig {
+  const o = expectObj(v, path);
+  onlyKeys(o, path, PEER_KEYS);
+  if (o.asn === undefined) throw new ConfigError(join(path, 'asn'), 'is required');
+  const families = optArray(o, 'families', path).map((f, i) => {
+    if (!FAMILIES.includes(f as Family)) throw new ConfigError(join(join(path, 'families'), i), `must be one of ${FAMILIES.join(', ')}`);
+    return f as Family;
+  });
+  const pc: PeerConfig = {
+    address: reqIp(o, 'address', path),
+    asn: parseAsn(o.asn, join(path, 'asn')),
+    port: optInt(o, 'port', path, 1, 65535),
+    passive: optBool(o, 'passive', path),
+    holdTime: parseHoldTime(o, path),
+    keepaliveTime: optInt(o, 'keepaliveTime', path, 0, 21845),
+    connectRetryTime: optInt(o, 'connectRetryTime', path, 1, 65535),
+    localAddress: optIp(o, 'localAddress', path),
+    nextHop4: optIp(o, 'nextHop4', path, 4),
+    nextHop6: optIp(o, 'nextHop6', path, 6),
+    families: families.length ? families : undefined,
+    description: optString(o, 'description', path),
+    nextHopSelf: optBool(o, 'nextHopSelf', path),
+    rrClient: optBool(o, 'rrClient', path),
+    localAsn: o.localAsn === undefined ? undefined : parseAsn(o.localAsn, join(path, 'localAsn')),
+  };
+  // Drop undefined keys so configs compare and print cleanly.
+  return Object.fromEntries(Object.entries(pc).filter(([, x]) => x !== undefined)) as unknown as PeerConfig;
+}
