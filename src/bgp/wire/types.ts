@@ -84,6 +84,11 @@ export interface PathAttributes {
   /** AS_PATH as the speaker sees it after RFC 6793 reconstruction: always 4-octet ASNs. */
   asPath?: AsPathSegment[];
   nextHop?: string;
+  /**
+   * IPv6 link-local next hop (RFC 2545), sent after `nextHop` in a 32-byte MP_REACH next-hop field
+   * by packUpdates for ipv6-unicast. Decoding puts it in `mpReach.linkLocalNextHop` instead.
+   */
+  linkLocalNextHop?: string;
   med?: number;
   localPref?: number;
   atomicAggregate?: boolean;
