@@ -1,0 +1,263 @@
+// The pure NetworkPolicy compiler: ClusterView → the ipsets and iptables chains this node needs.
+//
+// Model (networking.k8s.io/v1):
+// - A local pod selected by at least one policy of a direction is isolated in that direction: it
+//   gets a per-pod chain holding, in order, the allow rules of every policy that selects it
+//   (policies add up: any match allows) and ends in a rate-limited NFLOG and a DROP (counted).
+// - Allowed traffic leaves our chains with RETURN, never ACCEPT, so FORWARD goes on to whatever
+//   other tools put after us: we only ever take traffic away, never grant it past someone else.
+// - Replies of allowed connections pass on conntrack ESTABLISHED/RELATED.
+// - Peer pods become hash:ip sets (one per rule and family), each ipBlock a hash:net set with its
+//   except entries as "nomatch" (ipset's most-specific-prefix lookup gives "cidr minus except").
+// - Named ports: ingress resolves on the selected pod (the chain is per pod); egress resolves on
+//   each destination pod, so it becomes a hash:ip,port set of (peer IP, proto:port).
+// - A local pod gets its traffic dropped until it is in the "local" set, which the applier fills
+//   only after the pod's chains are in place: a new pod is never reachable before its policy.
+import type { ClusterView, NetworkPolicyPeer, NetworkPolicyRule, NetworkPolicyView, PodView } from '../cluster/view.js';
+import { emptyFamilyState, type DesiredState, type FamilyState, type SetSpec } from './desired.js';
+import {
+  FORWARD_CHAIN,
+  ipBlockSetName,
+  localPodsSetName,
+  namedPortSetName,
+  peerPodSetName,
+  podChainName,
+  type Direction,
+  type Family,
+} from './names.js';
+import { numericPortMatch, resolveNamedPort } from './ports.js';
+import { matchesSelector, selectorKey } from './selector.js';
+
+export interface CompileOptions {
+  nodeName: string;
+  /** NFLOG group for denied packets (ulogd or `tcpdump -i nflog:N` reads them). */
+  nflogGroup?: number;
+  /** iptables limit match for logging, e.g. "10/minute". */
+  logLimit?: string;
+  logBurst?: number;
+}
+
+export function familyOf(ip: string): Family {
+  return ip.includes(':') ? 6 : 4;
+}
+
+/** Pods that take part in policy: have an address, are not host-network, are not finished. */
+function isPolicyPod(p: PodView): boolean {
+  return !p.hostNetwork && p.ips.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed';
+}
+
+/** policyTypes as the API server defaults them when the object leaves them out. */
+export function effectiveTypes(p: NetworkPolicyView): { ingress: boolean; egress: boolean } {
+  if (p.policyTypes.length > 0) return { ingress: p.policyTypes.includes('Ingress'), egress: p.policyTypes.includes('Egress') };
+  return { ingress: true, egress: p.egress.length > 0 };
+}
+
+/** Split a /0 (which hash:net cannot hold) into two /1 halves. */
+function netMembers(cidr: string, fam: Family): string[] {
+  const [, len] = cidr.split('/');
+  if (len === '0') return fam === 4 ? ['0.0.0.0/1', '128.0.0.0/1'] : ['::/1', '8000::/1'];
+  return [cidr];
+}
+
+function q(s: string): string {
+  return `"${s.replace(/["\\]/g, '')}"`;
+}
+
+class Compiler {
+  private readonly podsByNs = new Map<string, PodView[]>();
+  private readonly allPods: PodView[] = [];
+  private readonly peerMemo = new Map<string, PodView[]>();
+  private readonly out: Record<Family, FamilyState> = { 4: emptyFamilyState(), 6: emptyFamilyState() };
+  private readonly podOfChain = new Map<string, string>();
+  /** (policy key, dir, family) → rule lines not depending on the target pod (memo across pods). */
+  private readonly ruleMemo = new Map<string, string[]>();
+
+  constructor(private readonly view: ClusterView, private readonly opts: CompileOptions) {
+    for (const p of view.pods.values()) {
+      if (!isPolicyPod(p)) continue;
+      this.allPods.push(p);
+      let l = this.podsByNs.get(p.namespace);
+      if (!l) this.podsByNs.set(p.namespace, (l = []));
+      l.push(p);
+    }
+  }
+
+  /** Pods a peer (pod and/or namespace selector) designates, relative to the policy's namespace. */
+  private peerPods(policyNs: string, peer: NetworkPolicyPeer): PodView[] {
+    const nsKey = peer.namespaceSelector ? `sel:${selectorKey(peer.namespaceSelector)}` : `ns:${policyNs}`;
+    const podKey = peer.podSelector ? selectorKey(peer.podSelector) : '*';
+    const key = `${nsKey}#${podKey}`;
+    const hit = this.peerMemo.get(key);
+    if (hit) return hit;
+    const nss: string[] = [];
+    if (peer.namespaceSelector) {
+      for (const ns of this.view.namespaces.values()) if (matchesSelector(ns.labels, peer.namespaceSelector)) nss.push(ns.name);
+    } else nss.push(policyNs);
+    const res: PodView[] = [];
+    for (const ns of nss) {
+      for (const p of this.podsByNs.get(ns) ?? []) if (!peer.podSelector || matchesSelector(p.labels, peer.podSelector)) res.push(p);
+    }
+    this.peerMemo.set(key, res);
+    return res;
+  }
+
+  private addSet(fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: Iterable<string>): void {
+    this.out[fam].sets.set(name, { ...spec, members: [...new Set(members)].sort() });
+  }
+
+  /** Peer match fragments of a rule: null = any peer; [] = matches nothing in this family. */
+  private peerMatches(pol: NetworkPolicyView, dir: Direction, ri: number, rule: NetworkPolicyRule, fam: Family): string[] | null {
+    if (rule.peers.length === 0) return null;
+    const flag = dir === 'ingress' ? 'src' : 'dst';
+    const out: string[] = [];
+    const podPeers = rule.peers.filter((p) => p.podSelector || p.namespaceSelector);
+    if (podPeers.length > 0) {
+      const name = peerPodSetName(pol.namespace, pol.name, dir, ri, fam);
+      const ips: string[] = [];
+      for (const peer of podPeers) for (const p of this.peerPods(pol.namespace, peer)) for (const ip of p.ips) if (familyOf(ip) === fam) ips.push(ip);
+      this.addSet(fam, name, { type: 'hash:ip', family: fam }, ips);
+      out.push(`-m set --match-set ${name} ${flag}`);
+    }
+    rule.peers.forEach((peer, pi) => {
+      if (!peer.ipBlock || familyOf(peer.ipBlock.cidr) !== fam) return;
+      const name = ipBlockSetName(pol.namespace, pol.name, dir, ri, pi, fam);
+      const members = netMembers(peer.ipBlock.cidr, fam);
+      for (const ex of peer.ipBlock.except) if (familyOf(ex) === fam) members.push(`${ex} nomatch`);
+      this.addSet(fam, name, { type: 'hash:net', family: fam }, members);
+      out.push(`-m set --match-set ${name} ${flag}`);
+    });
+    return out;
+  }
+
+  /**
+   * Allow lines of one policy direction for one family, with `{{NAMED:i:j}}` placeholders where an
+   * ingress named port must be resolved on the target pod. Memoized: shared by every pod selected.
+   */
+  private policyLines(pol: NetworkPolicyView, dir: Direction, fam: Family): string[] {
+    const key = `${pol.namespace}/${pol.name}|${dir}|${fam}`;
+    const hit = this.ruleMemo.get(key);
+    if (hit) return hit;
+    const lines: string[] = [];
+    const rules = dir === 'ingress' ? pol.ingress : pol.egress;
+    rules.forEach((rule, ri) => {
+      const comment = `-m comment --comment ${q(`${pol.namespace}/${pol.name} ${dir} ${ri}`)}`;
+      const peers = this.peerMatches(pol, dir, ri, rule, fam);
+      const peerList = peers === null ? [''] : peers;
+      if (rule.ports.length === 0) {
+        for (const pm of peerList) lines.push(`${pm} ${comment} -j RETURN`.trim());
+        return;
+      }
+      rule.ports.forEach((port, pj) => {
+        if (typeof port.port === 'string') {
+          if (dir === 'ingress') {
+            for (const pm of peerList) lines.push(`${pm} {{NAMED:${ri}:${pj}}} ${comment} -j RETURN`.trim());
+          } else {
+            // Egress named port: resolved on each destination pod (pod peers only; ipBlocks have no names).
+            const podPeers = rule.peers.filter((p) => p.podSelector || p.namespaceSelector);
+            if (rule.peers.length > 0 && podPeers.length === 0) return;
+            const dests = rule.peers.length === 0 ? this.allPods : podPeers.flatMap((p) => this.peerPods(pol.namespace, p));
+            const proto = port.protocol.toLowerCase();
+            const members: string[] = [];
+            for (const d of dests) {
+              const num = resolveNamedPort(d, port.port, port.protocol);
+              if (num === undefined) continue;
+              for (const ip of d.ips) if (familyOf(ip) === fam) members.push(`${ip},${proto}:${num}`);
+            }
+            const name = namedPortSetName(pol.namespace, pol.name, dir, ri, pj, fam);
+            this.addSet(fam, name, { type: 'hash:ip,port', family: fam }, members);
+            lines.push(`-m set --match-set ${name} dst,dst ${comment} -j RETURN`);
+          }
+          return;
+        }
+        const pt = numericPortMatch(port, port.port);
+        for (const pm of peerList) lines.push(`${pm} ${pt} ${comment} -j RETURN`.trim());
+      });
+    });
+    this.ruleMemo.set(key, lines);
+    return lines;
+  }
+
+  private resolveLines(lines: string[], pol: NetworkPolicyView, pod: PodView): string[] {
+    const out: string[] = [];
+    for (const l of lines) {
+      const m = /\{\{NAMED:(\d+):(\d+)\}\}/.exec(l);
+      if (!m) {
+        out.push(l);
+        continue;
+      }
+      const port = pol.ingress[Number(m[1])].ports[Number(m[2])];
+      const num = resolveNamedPort(pod, String(port.port), port.protocol);
+      if (num === undefined) continue; // the pod does not declare it: the entry allows nothing
+      out.push(l.replace(m[0], numericPortMatch({ protocol: port.protocol }, num)));
+    }
+    return out;
+  }
+
+  private denyTail(dir: Direction, pod: PodView): string[] {
+    const group = this.opts.nflogGroup ?? 100;
+    const limit = this.opts.logLimit ?? '10/minute';
+    const burst = this.opts.logBurst ?? 5;
+    const prefix = `podroute deny ${dir === 'ingress' ? 'in' : 'out'} ${pod.namespace}/${pod.name}`.slice(0, 63);
+    return [
+      `-m limit --limit ${limit} --limit-burst ${burst} -j NFLOG --nflog-group ${group} --nflog-prefix ${q(prefix)}`,
+      '-j DROP',
+    ];
+  }
+
+  run(): DesiredState {
+    const policies = [...this.view.networkPolicies.values()].sort((a, b) =>
+      a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1,
+    );
+    const polByNs = new Map<string, NetworkPolicyView[]>();
+    for (const p of policies) {
+      let l = polByNs.get(p.namespace);
+      if (!l) polByNs.set(p.namespace, (l = []));
+      l.push(p);
+    }
+    const local = this.allPods
+      .filter((p) => p.nodeName === this.opts.nodeName)
+      .sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1));
+    const jumps: Record<Family, { egress: string[]; ingress: string[]; local: string[] }> = {
+      4: { egress: [], ingress: [], local: [] },
+      6: { egress: [], ingress: [], local: [] },
+    };
+    for (const pod of local) {
+      const selecting = (polByNs.get(pod.namespace) ?? []).filter((p) => matchesSelector(pod.labels, p.podSelector));
+      for (const dir of ['ingress', 'egress'] as const) {
+        const pols = selecting.filter((p) => effectiveTypes(p)[dir]);
+        if (pols.length === 0) continue;
+        const chain = podChainName(pod.namespace, pod.name, dir);
+        this.podOfChain.set(chain, `${pod.namespace}/${pod.name}`);
+        for (const fam of [4, 6] as const) {
+          const ips = pod.ips.filter((ip) => familyOf(ip) === fam);
+          if (ips.length === 0) continue;
+          const rules: string[] = [];
+          for (const pol of pols) rules.push(...this.resolveLines(this.policyLines(pol, dir, fam), pol, pod));
+          rules.push(...this.denyTail(dir, pod));
+          this.out[fam].chains.set(chain, rules);
+          for (const ip of ips) jumps[fam][dir].push(`${dir === 'ingress' ? '-d' : '-s'} ${ip} -j ${chain}`);
+        }
+      }
+      for (const ip of pod.ips) jumps[familyOf(ip)].local.push(ip);
+    }
+    const node = this.view.nodes.get(this.opts.nodeName);
+    for (const fam of [4, 6] as const) {
+      const set = localPodsSetName(fam);
+      this.addSet(fam, set, { type: 'hash:ip', family: fam }, jumps[fam].local);
+      const fw = ['-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN'];
+      for (const cidr of node?.podCIDRs ?? []) {
+        if (familyOf(cidr) !== fam) continue;
+        fw.push(`-s ${cidr} -m set ! --match-set ${set} src -m comment --comment "pod not ready" -j DROP`);
+        fw.push(`-d ${cidr} -m set ! --match-set ${set} dst -m comment --comment "pod not ready" -j DROP`);
+      }
+      fw.push(...jumps[fam].egress, ...jumps[fam].ingress);
+      this.out[fam].chains.set(FORWARD_CHAIN, fw);
+    }
+    return { v4: this.out[4], v6: this.out[6], podOfChain: this.podOfChain };
+  }
+}
+
+/** Compile the node's desired filter state. Pure: same view and options, same result. */
+export function compile(view: ClusterView, opts: CompileOptions): DesiredState {
+  return new Compiler(view, opts).run();
+}

@@ -1,0 +1,54 @@
+// Stable kernel object names. A name is a hash of what the object stands for (namespace, policy,
+// direction, rule index, family...), never of its contents, so an edit to a rule changes the
+// members of the same set rather than creating a new set: diffs stay minimal and names survive
+// restarts. Lengths respect the kernel: ipset names ≤ 31 chars, iptables chain names ≤ 28.
+import { createHash } from 'node:crypto';
+
+export const SET_PREFIX = 'podroute-';
+export const CHAIN_PREFIX = 'PODROUTE-';
+/** The chain FORWARD jumps to; dispatches pod traffic to the per-pod chains. */
+export const FORWARD_CHAIN = 'PODROUTE-FW';
+
+function h(parts: readonly (string | number)[]): string {
+  // 16 base32 chars = 80 bits: collisions are not a practical concern at cluster scale.
+  const d = createHash('sha256').update(parts.join('\x00')).digest();
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (const byte of d) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 16) {
+      out += alphabet[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length >= 16) break;
+    acc &= 0xff;
+  }
+  return out;
+}
+
+export type Direction = 'ingress' | 'egress';
+export type Family = 4 | 6;
+
+/** Set of pod IPs selected by a rule's pod/namespace selector peers. */
+export function peerPodSetName(ns: string, policy: string, dir: Direction, rule: number, fam: Family): string {
+  return `${SET_PREFIX}${h(['pods', ns, policy, dir, rule, fam])}`;
+}
+/** hash:net set for one ipBlock peer (with its except entries as nomatch). */
+export function ipBlockSetName(ns: string, policy: string, dir: Direction, rule: number, peer: number, fam: Family): string {
+  return `${SET_PREFIX}${h(['cidr', ns, policy, dir, rule, peer, fam])}`;
+}
+/** hash:ip,port set of (peer pod, resolved named port) for an egress named port. */
+export function namedPortSetName(ns: string, policy: string, dir: Direction, rule: number, port: number, fam: Family): string {
+  return `${SET_PREFIX}${h(['nport', ns, policy, dir, rule, port, fam])}`;
+}
+/** Local pods whose policy is in place; traffic of a local pod not yet in it is dropped. */
+export function localPodsSetName(fam: Family): string {
+  return `${SET_PREFIX}local-v${fam}`;
+}
+/** Per-pod chain holding the allow rules of every policy that selects the pod. */
+export function podChainName(ns: string, pod: string, dir: Direction): string {
+  return `${CHAIN_PREFIX}${dir === 'ingress' ? 'I' : 'E'}-${h(['pod', ns, pod])}`;
+}
