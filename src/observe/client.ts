@@ -14,8 +14,7 @@ export async function fetchJson<T = unknown>(baseUrl: string, path: string, opts
   try {
     res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
   } catch (err) {
-    const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-    throw new ApiError(url, undefined, `cannot reach podroute at ${url}: ${cause}`);
+    throw new ApiError(url, undefined, `cannot reach podroute at ${url}: ${describeFailure(err)}`);
   }
   const text = await res.text();
   if (!res.ok) {
@@ -33,4 +32,12 @@ export async function fetchJson<T = unknown>(baseUrl: string, path: string, opts
   } catch {
     throw new ApiError(url, res.status, `${url}: response is not JSON`);
   }
+}
+
+/** undici hides the useful part (ECONNREFUSED, timeout) in `cause`. Duck-typed: errors may come from another realm. */
+function describeFailure(err: unknown): string {
+  const msg = (e: unknown): string | undefined =>
+    typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : undefined;
+  const cause = typeof err === 'object' && err !== null ? (err as { cause?: unknown }).cause : undefined;
+  return msg(cause) ?? msg(err) ?? String(err);
 }
