@@ -105,7 +105,12 @@ describe('fetchJson', () => {
       srv.closeAllConnections();
       await new Promise((r) => srv.close(r));
     }
-    const err = await fetchJson(base, '/ok').catch((e: unknown) => e);
+    // A port that was just free: nothing listens, and no pooled connection to it exists.
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const goneBase = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    await new Promise((r) => gone.close(r));
+    const err = await fetchJson(goneBase, '/ok').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as Error).message).toMatch(/cannot reach podroute at http:\/\/127\.0\.0\.1:\d+\/ok: .*ECONNREFUSED/);
   });
