@@ -1,0 +1,182 @@
+// Applies a desired filter state (sets + chains per family) to the kernel with the fewest changes.
+//
+// Order matters, and is what keeps a new pod unreachable before its policy is in place:
+//   1. ipsets: create/update every set the new chains reference; the "local pods" set only loses
+//      members here (old ∩ new), it does not gain any yet;
+//   2. iptables: one --noflush restore per family rewriting only changed podroute chains and
+//      deleting ours that are gone; then make sure FORWARD jumps to PODROUTE-FW;
+//   3. ipsets: the local set gains the new pods (their chains now exist) and stale sets go
+//      (nothing references them any more).
+// Incremental applies diff against what this applier last applied. A full resync also lists the
+// kernel (our prefixes only) to repair drift: every desired object is rewritten, strays removed.
+import type { Runner } from './exec.js';
+import { runOk } from './exec.js';
+import type { BackendTools } from './backend.js';
+import { deltaSet, destroySet, parseSave, replaceSet, type SetDef } from './ipset-restore.js';
+import { dropCounters, listedChains, renderFilter } from './iptables-restore.js';
+
+export interface FamilySpec {
+  sets: ReadonlyMap<string, SetDef & { members: readonly string[] }>;
+  chains: ReadonlyMap<string, readonly string[]>;
+}
+export interface ApplySpec {
+  v4: FamilySpec;
+  v6: FamilySpec;
+}
+
+export interface ApplierOptions {
+  setPrefix: string;
+  chainPrefix: string;
+  /** Chain FORWARD must jump to (first rule). */
+  hookChain: string;
+  /** Sets whose additions must wait until the chains are in place. */
+  gateSets: ReadonlySet<string>;
+}
+
+export interface ApplyStats {
+  full: boolean;
+  setsWritten: number;
+  setsDestroyed: number;
+  chainsWritten: number;
+  chainsRemoved: number;
+  ipsetLines: number;
+  iptablesLines: number;
+}
+
+const FAMS = [4, 6] as const;
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class Applier {
+  private last: ApplySpec | undefined;
+
+  constructor(private readonly run: Runner, private readonly tools: BackendTools, private readonly opts: ApplierOptions) {}
+
+  /** Forget what was applied: the next apply is a full one. */
+  invalidate(): void {
+    this.last = undefined;
+  }
+
+  async apply(desired: ApplySpec, opts: { full?: boolean } = {}): Promise<ApplyStats> {
+    const full = opts.full === true || this.last === undefined;
+    const stats: ApplyStats = { full, setsWritten: 0, setsDestroyed: 0, chainsWritten: 0, chainsRemoved: 0, ipsetLines: 0, iptablesLines: 0 };
+    // What the kernel holds (ours only): from the last apply, or listed on a full resync.
+    const liveSets = new Map<string, readonly string[] | undefined>();
+    const liveChains: Record<4 | 6, Set<string>> = { 4: new Set(), 6: new Set() };
+    if (full) {
+      const saved = parseSave(await runOk(this.run, ['ipset', 'save']));
+      for (const [name, s] of saved) if (name.startsWith(this.opts.setPrefix)) liveSets.set(name, s.members);
+      for (const fam of FAMS) {
+        const listing = await runOk(this.run, [this.tools.cmd[fam], '-w', '-S']);
+        for (const c of listedChains(listing, this.opts.chainPrefix)) liveChains[fam].add(c);
+      }
+    } else {
+      for (const fam of FAMS) {
+        for (const [n, s] of this.last![fam === 4 ? 'v4' : 'v6'].sets) liveSets.set(n, s.members);
+        for (const c of this.last![fam === 4 ? 'v4' : 'v6'].chains.keys()) liveChains[fam].add(c);
+      }
+    }
+    const prevApplied = full ? undefined : this.last;
+    this.last = undefined; // until this apply completes, the kernel state is uncertain
+
+    // 1. sets, gated ones shrinking only.
+    const pre: string[] = [];
+    const post: string[] = [];
+    const wanted = new Set<string>();
+    for (const fam of FAMS) {
+      for (const [name, spec] of (fam === 4 ? desired.v4 : desired.v6).sets) {
+        wanted.add(name);
+        const cur = liveSets.get(name);
+        const exists = liveSets.has(name);
+        if (!full && sameList(cur, spec.members)) continue;
+        stats.setsWritten++;
+        if (this.opts.gateSets.has(name)) {
+          const to = new Set(spec.members);
+          const kept = (cur ?? []).filter((m) => to.has(m));
+          if (!exists) pre.push(...replaceSet(name, spec, []));
+          else if (full) pre.push(...replaceSet(name, spec, kept));
+          else pre.push(...deltaSet(name, cur ?? [], kept));
+          post.push(...deltaSet(name, kept, spec.members));
+        } else if (exists && !full && cur !== undefined && this.smallDelta(cur, spec.members)) {
+          pre.push(...deltaSet(name, cur, spec.members));
+        } else {
+          pre.push(...replaceSet(name, spec, spec.members));
+        }
+      }
+    }
+    for (const name of liveSets.keys()) if (!wanted.has(name)) { post.push(...destroySet(name)); stats.setsDestroyed++; }
+    if (pre.length > 0) await runOk(this.run, ['ipset', 'restore'], pre.join('\n') + '\n');
+
+    // 2. chains, per family, one atomic restore each.
+    for (const fam of FAMS) {
+      const want = (fam === 4 ? desired.v4 : desired.v6).chains;
+      const prev = prevApplied ? (fam === 4 ? prevApplied.v4 : prevApplied.v6).chains : undefined;
+      const write = new Map<string, readonly string[]>();
+      for (const [name, rules] of want) if (full || !sameList(prev?.get(name), rules)) write.set(name, rules);
+      const remove = [...liveChains[fam]].filter((c) => !want.has(c));
+      if (write.size > 0 || remove.length > 0) {
+        const text = renderFilter({ write, remove });
+        stats.iptablesLines += text.split('\n').length;
+        await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], text);
+      }
+      stats.chainsWritten += write.size;
+      stats.chainsRemoved += remove.length;
+      // Checked on full applies only: an incremental apply costs no extra exec; a hook someone
+      // removed comes back at the next periodic resync.
+      if (full && want.has(this.opts.hookChain)) await this.ensureHook(fam);
+    }
+
+    // 3. open the gate for new pods, drop sets nobody references any more.
+    if (post.length > 0) await runOk(this.run, ['ipset', 'restore'], post.join('\n') + '\n');
+    stats.ipsetLines = pre.length + post.length;
+    this.last = desired;
+    return stats;
+  }
+
+  private smallDelta(from: readonly string[], to: readonly string[]): boolean {
+    // Past half the members, a fresh set swapped in costs no more and is atomic as a whole.
+    const a = new Set(from);
+    let changed = 0;
+    for (const m of to) if (!a.has(m)) changed++;
+    changed += Math.max(0, from.length - (to.length - changed));
+    return changed <= Math.max(8, to.length / 2);
+  }
+
+  /** FORWARD's first rule jumps to our chain; inserted once, never duplicated. */
+  private async ensureHook(fam: 4 | 6): Promise<void> {
+    const rule = ['-j', this.opts.hookChain];
+    const check = await this.run([this.tools.cmd[fam], '-w', '-C', 'FORWARD', ...rule]);
+    if (check.code === 0) return;
+    await runOk(this.run, [this.tools.cmd[fam], '-w', '-I', 'FORWARD', '1', ...rule]);
+  }
+
+  /** Remove everything podroute put in the kernel (hook, chains, sets). */
+  async teardown(): Promise<void> {
+    for (const fam of FAMS) {
+      while ((await this.run([this.tools.cmd[fam], '-w', '-D', 'FORWARD', '-j', this.opts.hookChain])).code === 0);
+      const chains = listedChains(await runOk(this.run, [this.tools.cmd[fam], '-w', '-S']), this.opts.chainPrefix);
+      if (chains.length > 0) await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], renderFilter({ write: new Map(), remove: chains }));
+    }
+    const sets = [...parseSave(await runOk(this.run, ['ipset', 'save'])).keys()].filter((n) => n.startsWith(this.opts.setPrefix));
+    if (sets.length > 0) await runOk(this.run, ['ipset', 'restore'], sets.map((s) => `destroy ${s}`).join('\n') + '\n');
+    this.last = undefined;
+  }
+
+  /** DROP counters of our chains (both families summed), read from the kernel. */
+  async dropCounts(): Promise<Map<string, { packets: number; bytes: number }>> {
+    const out = new Map<string, { packets: number; bytes: number }>();
+    for (const fam of FAMS) {
+      const r = await this.run([this.tools.cmd[fam], '-w', '-S', '-v']);
+      if (r.code !== 0) continue;
+      for (const [c, v] of dropCounters(r.stdout, this.opts.chainPrefix)) {
+        const p = out.get(c) ?? { packets: 0, bytes: 0 };
+        out.set(c, { packets: p.packets + v.packets, bytes: p.bytes + v.bytes });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+import { deltaSet, parseSave, replaceSet, tempName } from '../../../src/netfilter/ipset-restore.js';
+import { dropCounters, listedChains, renderFilter } from '../../../src/netfilter/iptables-restore.js';
+import { countRules } from '../../../src/netfilter/backend.js';
+
+test('replaceSet builds a temporary set and swaps it in', () => {
+  expect(replaceSet('podroute-x', { type: 'hash:ip', family: 4 }, ['10.0.0.1', '10.0.0.2'])).toEqual([
+    'create podroute-x hash:ip family inet hashsize 1024 maxelem 65536 -exist',
+    'create podroute-x-t hash:ip family inet hashsize 1024 maxelem 65536 -exist',
+    'flush podroute-x-t',
+    'add podroute-x-t 10.0.0.1',
+    'add podroute-x-t 10.0.0.2',
+    'swap podroute-x-t podroute-x',
+    'destroy podroute-x-t',
+  ]);
+  expect(replaceSet('p', { type: 'hash:net', family: 6 }, [])[0]).toContain('family inet6');
+  expect(tempName('podroute-abcdefghijklmnopqrstuv').length).toBeLessThanOrEqual(31);
+});
+
+test('maxelem grows with the set', () => {
+  const many = Array.from({ length: 70000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+  expect(replaceSet('p', { type: 'hash:ip', family: 4 }, many)[0]).toContain('maxelem 262144');
+});
+
+test('deltaSet touches only the difference, and re-adds a member whose nomatch flag flips', () => {
+  expect(deltaSet('s', ['a', 'b'], ['b', 'c'])).toEqual(['del s a -exist', 'add s c -exist']);
+  expect(deltaSet('s', ['10.0.0.0/8 nomatch'], ['10.0.0.0/8'])).toEqual(['del s 10.0.0.0/8 -exist', 'add s 10.0.0.0/8 -exist']);
+  expect(deltaSet('s', ['a'], ['a'])).toEqual([]);
+});
+
+test('parseSave reads ipset save output', () => {
+  const m = parseSave('create s hash:net family inet hashsize 1024 maxelem 65536 bucketsize 12\nadd s 10.1.0.0/16 nomatch\nadd s 10.0.0.0/8\ncreate t hash:ip family inet\n');
+  expect(m.get('s')).toEqual({ type: 'hash:net', members: ['10.0.0.0/8', '10.1.0.0/16 nomatch'] });
+  expect(m.get('t')!.members).toEqual([]);
+});
+
+test('renderFilter rewrites only named chains, flushes before deleting', () => {
+  expect(renderFilter({ write: new Map([['PODROUTE-FW', ['-j RETURN']]]), remove: ['PODROUTE-I-x'] })).toBe(
+    '*filter\n:PODROUTE-FW - [0:0]\n:PODROUTE-I-x - [0:0]\n-A PODROUTE-FW -j RETURN\n-X PODROUTE-I-x\nCOMMIT\n',
+  );
+});
+
+test('listings: chains by prefix, DROP counters, rule counts', () => {
+  const s = '-P FORWARD ACCEPT -c 0 0\n-N OTHER\n-N PODROUTE-I-a\n-A PODROUTE-I-a -c 3 180 -j RETURN\n-A PODROUTE-I-a -c 5 300 -j DROP\n-A OTHER -c 9 9 -j DROP\n';
+  expect(listedChains(s, 'PODROUTE-')).toEqual(['PODROUTE-I-a']);
+  expect(dropCounters(s, 'PODROUTE-')).toEqual(new Map([['PODROUTE-I-a', { packets: 5, bytes: 300 }]]));
+  expect(countRules('*filter\n:X - [0:0]\n-A X -j DROP\n[1:2] -A X -j DROP\n')).toBe(2);
+});
