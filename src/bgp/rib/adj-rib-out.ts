@@ -1,0 +1,140 @@
+// Adj-RIB-Out of one peer: what we have told it (prefix → interned outbound attributes), and the
+// diff between that and what the Loc-RIB now says, grouped into batches of prefixes that share one
+// outbound attribute set, so the packer fills each UPDATE with as many NLRI as fit.
+//
+// Outbound attributes are computed once per (source attribute set, source peer, family) and
+// interned, so "has this prefix's advertisement changed?" is one identity comparison.
+
+import type { Family, PathAttributes } from '../wire/index.js';
+import type { AttrCache } from './attr-cache.js';
+import { exportAttrs, type ExportContext } from './export-rules.js';
+import type { ExportFilter, PeerInfo, RibPath } from './types.js';
+
+export type OutboundBatch =
+  | { kind: 'withdraw'; family: Family; prefixes: string[] }
+  | { kind: 'announce'; family: Family; attrs: PathAttributes; prefixes: string[] }
+  | { kind: 'eor'; family: Family };
+
+/** The part of a Loc-RIB entry the Adj-RIB-Out reads. `paths` empty: the prefix is gone. */
+export interface OutboundSource {
+  prefix: string;
+  family: Family;
+  paths: readonly RibPath[];
+}
+
+/** Collects one round of changes; `flush` orders withdrawals, then announcements, then EoR. */
+export class BatchBuilder {
+  private readonly withdrawals = new Map<Family, string[]>();
+  private readonly groups = new Map<Family, Map<PathAttributes, string[]>>();
+  private readonly eors: Family[] = [];
+  count = 0;
+
+  withdraw(family: Family, prefix: string): void {
+    let list = this.withdrawals.get(family);
+    if (!list) this.withdrawals.set(family, (list = []));
+    list.push(prefix);
+    this.count++;
+  }
+
+  announce(family: Family, attrs: PathAttributes, prefix: string): void {
+    let byAttrs = this.groups.get(family);
+    if (!byAttrs) this.groups.set(family, (byAttrs = new Map()));
+    let list = byAttrs.get(attrs);
+    if (!list) byAttrs.set(attrs, (list = []));
+    list.push(prefix);
+    this.count++;
+  }
+
+  eor(family: Family): void {
+    this.eors.push(family);
+  }
+
+  flush(): OutboundBatch[] {
+    const out: OutboundBatch[] = [];
+    for (const [family, prefixes] of this.withdrawals) out.push({ kind: 'withdraw', family, prefixes });
+    for (const [family, byAttrs] of this.groups) {
+      for (const [attrs, prefixes] of byAttrs) out.push({ kind: 'announce', family, attrs, prefixes });
+    }
+    for (const family of this.eors) out.push({ kind: 'eor', family });
+    this.withdrawals.clear();
+    this.groups.clear();
+    this.eors.length = 0;
+    this.count = 0;
+    return out;
+  }
+}
+
+export class AdjRibOut {
+  /** What the peer has from us: prefix → the interned attributes we sent. */
+  readonly sent = new Map<string, PathAttributes>();
+  private cache = new Map<PathAttributes, Map<string, PathAttributes | null>>();
+  // Consecutive prefixes nearly always share one path object (one UPDATE's worth): remember the last.
+  private memoPath: RibPath | null = null;
+  private memoFamily: Family | null = null;
+  private memoOut: PathAttributes | null = null;
+
+  constructor(
+    public peer: PeerInfo,
+    readonly families: ReadonlySet<Family>,
+    private readonly sourcePeer: (id: string) => PeerInfo | undefined,
+    private readonly ctx: ExportContext,
+    private readonly interner: AttrCache,
+    private readonly filter?: ExportFilter,
+  ) {}
+
+  /** Forget computed outbound attributes (peer configuration or a source peer changed). */
+  invalidate(peer: PeerInfo): void {
+    this.peer = peer;
+    this.cache = new Map();
+    this.memoPath = null;
+  }
+
+  /** The attributes this peer should have for the entry's best path, or null for none. */
+  desired(src: OutboundSource): PathAttributes | null {
+    if (src.paths.length === 0 || !this.families.has(src.family)) return null;
+    const best = src.paths[0];
+    let out: PathAttributes | null;
+    if (best === this.memoPath && src.family === this.memoFamily) out = this.memoOut;
+    else {
+      out = this.compute(best, src.family);
+      this.memoPath = best;
+      this.memoFamily = src.family;
+      this.memoOut = out;
+    }
+    if (out === null || this.filter === undefined) return out;
+    const filtered = this.filter(this.peer, src.prefix, best, out);
+    if (filtered === null || filtered === out) return filtered;
+    return this.interner.internByContent(filtered);
+  }
+
+  private compute(path: RibPath, family: Family): PathAttributes | null {
+    let byVariant = this.cache.get(path.attrs);
+    if (!byVariant) {
+      // The cache holds attribute sets strongly; start over rather than pin every set ever seen.
+      if (this.cache.size >= 65536) this.cache.clear();
+      this.cache.set(path.attrs, (byVariant = new Map()));
+    }
+    const variant = family + '\0' + (path.peerId ?? '');
+    let out = byVariant.get(variant);
+    if (out === undefined) {
+      const raw = exportAttrs(this.peer, family, path, path.peerId === null ? undefined : this.sourcePeer(path.peerId), this.ctx);
+      out = raw === null ? null : this.interner.internByContent(raw);
+      byVariant.set(variant, out);
+    }
+    return out;
+  }
+
+  /** Diff one entry against what the peer has; record the change in `into`. */
+  collect(src: OutboundSource, into: BatchBuilder): void {
+    const want = this.desired(src);
+    const had = this.sent.get(src.prefix);
+    if (want === had || (want === null && had === undefined)) return;
+    if (want === null) {
+      this.sent.delete(src.prefix);
+      into.withdraw(src.family, src.prefix);
+    } else {
+      this.sent.set(src.prefix, want);
+      into.announce(src.family, want, src.prefix);
+    }
+  }
+}

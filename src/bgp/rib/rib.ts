@@ -1,0 +1,553 @@
+// The RIB: Adj-RIB-In per peer → decision → Loc-RIB → Adj-RIB-Out per peer. Pure: no sockets, no
+// timers; the speaker feeds decoded UPDATEs in and pulls best-path changes and packed UPDATEs out.
+//
+// Speed comes from doing per-UPDATE work once: an UPDATE's attribute set is interned by its raw
+// bytes, loop-checked, and wrapped in ONE RibPath shared by all its ~900 prefixes; per prefix we do
+// Map operations and (only when a prefix has several paths) the decision. Changes are recorded on
+// the entry itself (dirty flag, journal position), so a million new prefixes cost no side sets.
+//
+// Outbound: every entry whose paths changed is appended once to a journal shared by all peers;
+// each established peer has a cursor into it (plus, right after peerUp, an iterator over the
+// whole Loc-RIB for the initial dump, then End-of-RIB). Peers pull at their own pace through
+// takeOutbound, and each entry is diffed against that peer's Adj-RIB-Out only when pulled, so a
+// prefix that flaps ten times between pulls is sent once, and not at all if it ends unchanged.
+
+import {
+  familyOf,
+  normalizePrefix,
+  prefixFamily,
+  type CodecContext,
+  type Family,
+  type NlriList,
+  type PathAttributes,
+  type UpdateMessage,
+} from '../wire/index.js';
+import { AdjRibOut, BatchBuilder, type OutboundBatch } from './adj-rib-out.js';
+import { AttrCache, attrsSignature } from './attr-cache.js';
+import { multipathSet, rankPaths, type DecisionContext } from './decide.js';
+import type { ExportContext } from './export-rules.js';
+import { LocEntry, NO_PATHS } from './loc-entry.js';
+import { loopReason, type LoopContext } from './loop-check.js';
+import { Path, samePathList } from './rib-path.js';
+import type {
+  BestChange,
+  ExportFilter,
+  ImportFilter,
+  PeerCounters,
+  PeerInfo,
+  PeerSession,
+  RejectReason,
+  RibEntry,
+  RibOptions,
+  RibPath,
+} from './types.js';
+import type { UpdateEncoder } from './update-encoder.js';
+
+/** Entries diffed per outbound step: bounds the work (and batch memory) of one takeOutbound slice. */
+const OUTBOUND_CHUNK = 16384;
+
+interface OutboundQueue {
+  adjOut: AdjRibOut;
+  codec: CodecContext;
+  /** Initial dump in progress: the rest of the Loc-RIB to walk. */
+  dump: Iterator<LocEntry> | null;
+  /** Families to send End-of-RIB for when the dump finishes. */
+  eorPending: Family[];
+  /** Absolute journal position this peer has diffed up to. */
+  cursor: number;
+  batches: OutboundBatch[];
+  encoded: Buffer[];
+}
+
+interface PeerState {
+  info: PeerInfo;
+  /** Adj-RIB-In: prefix (or "prefix#pathId" under ADD-PATH) → path, rejected ones included. */
+  adjIn: Map<string, Path>;
+  accepted: number;
+  routerId: string;
+  out: OutboundQueue | null;
+}
+
+export interface RibInit extends RibOptions {
+  /** Turns outbound batches into UPDATE messages; the wire codec's packer by default. */
+  encoder?: UpdateEncoder;
+}
+
+const prefixOfKey = (key: string): string => {
+  const i = key.indexOf('#');
+  return i < 0 ? key : key.slice(0, i);
+};
+
+export class Rib {
+  private readonly localAsn: number;
+  private readonly routerId: string;
+  private readonly decision: DecisionContext;
+  private readonly loopCtx: LoopContext;
+  private readonly exportCtx: ExportContext;
+  private readonly now: () => number;
+  private readonly importFilter?: ImportFilter;
+  private readonly exportFilter?: ExportFilter;
+  private encoder?: UpdateEncoder;
+
+  private readonly attrCache = new AttrCache();
+  private readonly peers = new Map<string, PeerState>();
+  private readonly loc = new Map<string, LocEntry>();
+  private readonly familySize = { 'ipv4-unicast': 0, 'ipv6-unicast': 0 };
+  private readonly originated = new Map<string, Path>();
+  /** Removed entries whose removal is not yet drained: reused if the prefix returns before. */
+  private readonly limbo = new Map<string, LocEntry>();
+  private dirty: LocEntry[] = [];
+
+  private journal: LocEntry[] = [];
+  private journalBase = 0;
+  private maxCursor = 0;
+  private outPeers = 0;
+  private readonly builder = new BatchBuilder();
+
+  constructor(opts: RibInit) {
+    this.localAsn = opts.localAsn;
+    this.routerId = opts.routerId;
+    const clusterId = opts.clusterId ?? opts.routerId;
+    this.decision = { localAsn: opts.localAsn, maxPaths: Math.max(1, opts.maxPaths ?? 8) };
+    this.loopCtx = { localAsn: opts.localAsn, routerId: opts.routerId, clusterId };
+    this.exportCtx = { localAsn: opts.localAsn, routerId: opts.routerId, clusterId };
+    this.now = opts.now ?? Date.now;
+    this.importFilter = opts.importFilter;
+    this.exportFilter = opts.exportFilter;
+    this.encoder = opts.encoder;
+  }
+
+  // ---- peers ----
+
+  addPeer(p: PeerInfo): void {
+    if (this.peers.has(p.id)) return this.updatePeer(p);
+    this.peers.set(p.id, { info: p, adjIn: new Map(), accepted: 0, routerId: p.routerId ?? p.address, out: null });
+  }
+
+  /**
+   * New configuration for a peer. Paths already received keep the attributes they were stored
+   * with; what we advertise is recomputed (to this peer in full, to others for its routes).
+   */
+  updatePeer(p: PeerInfo): void {
+    const st = this.peers.get(p.id);
+    if (!st) return this.addPeer(p);
+    st.info = p;
+    if (p.routerId !== undefined && st.out === null) st.routerId = p.routerId;
+    for (const other of this.peers.values()) {
+      if (!other.out) continue;
+      other.out.adjOut.invalidate(other.info);
+      other.out.dump = this.loc.values();
+    }
+  }
+
+  removePeer(id: string): void {
+    if (!this.peers.has(id)) return;
+    this.peerDown(id);
+    this.peers.delete(id);
+  }
+
+  /** The session is established: queue the full table (then End-of-RIB) toward the peer. */
+  peerUp(id: string, s: PeerSession): void {
+    const st = this.peer(id);
+    if (st.out) this.closeOutbound(st);
+    st.routerId = s.routerId;
+    const adjOut = new AdjRibOut(st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
+    const cursor = this.journalBase + this.journal.length;
+    st.out = { adjOut, codec: s.codec, dump: this.loc.values(), eorPending: [...s.families], cursor, batches: [], encoded: [] };
+    this.outPeers++;
+    if (cursor > this.maxCursor) this.maxCursor = cursor;
+  }
+
+  /**
+   * The session is gone. Its paths leave the Loc-RIB, or with keepStale (graceful restart helper)
+   * stay, marked stale, until re-announced or swept.
+   */
+  peerDown(id: string, opts?: { keepStale?: boolean }): void {
+    const st = this.peer(id);
+    if (st.out) this.closeOutbound(st);
+    if (opts?.keepStale) {
+      for (const path of st.adjIn.values()) path.stale = true;
+      return;
+    }
+    for (const [key, path] of st.adjIn) {
+      if (path.rejected === undefined) this.locRemove(prefixOfKey(key), path);
+    }
+    st.adjIn.clear();
+    st.accepted = 0;
+  }
+
+  /** End of graceful restart: drop the peer's paths still stale (in one family, or all). */
+  sweepStale(id: string, family?: Family): void {
+    const st = this.peer(id);
+    for (const [key, path] of st.adjIn) {
+      if (!path.stale) continue;
+      const prefix = prefixOfKey(key);
+      if (family !== undefined && prefixFamily(prefix) !== family) continue;
+      st.adjIn.delete(key);
+      if (path.rejected === undefined) {
+        st.accepted--;
+        this.locRemove(prefix, path);
+      }
+    }
+  }
+
+  // ---- input ----
+
+  /** Adj-RIB-In first, then the decision for the touched prefixes only. */
+  applyUpdate(peerId: string, u: UpdateMessage): void {
+    const st = this.peer(peerId);
+    const a = u.attributes;
+    if (u.withdrawn.prefixes.length > 0) this.withdrawList(st, u.withdrawn);
+    if (a?.mpUnreach && familyOf(a.mpUnreach.afi, a.mpUnreach.safi) !== null) this.withdrawList(st, a.mpUnreach.withdrawn);
+    if (!a) return;
+    const mp = a.mpReach;
+    const mpFamily = mp ? familyOf(mp.afi, mp.safi) : null;
+    if (u.treatAsWithdraw !== undefined) {
+      if (u.nlri.prefixes.length > 0) this.withdrawList(st, u.nlri);
+      if (mp && mpFamily) this.withdrawList(st, mp.nlri);
+      return;
+    }
+    const now = this.now();
+    if (u.nlri.prefixes.length > 0) {
+      this.announceList(st, u.nlri, 'ipv4-unicast', a, a.nextHop ?? '', undefined, u.attrKey, now);
+    }
+    if (mp && mpFamily && mp.nlri.prefixes.length > 0) {
+      this.announceList(st, mp.nlri, mpFamily, a, mp.nextHop, mp.linkLocalNextHop, u.attrKey, now);
+    }
+  }
+
+  private withdrawList(st: PeerState, list: NlriList): void {
+    const { prefixes, pathIds } = list;
+    const adjIn = st.adjIn;
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i];
+      const key = pathIds ? prefix + '#' + pathIds[i] : prefix;
+      const prev = adjIn.get(key);
+      if (prev === undefined) continue;
+      adjIn.delete(key);
+      if (prev.rejected === undefined) {
+        st.accepted--;
+        this.locRemove(prefix, prev);
+      }
+    }
+  }
+
+  /** Interned attributes for this UPDATE: next hop made explicit, MP attributes gone. */
+  private internReceived(st: PeerState, a: PathAttributes, nextHop: string, linkLocal: string | undefined, attrKey: string | undefined): PathAttributes {
+    const ebgp = st.info.ebgp;
+    const key = (ebgp ? 'e' : 'i') + nextHop + '\0' + (linkLocal ?? '') + '\0' + (attrKey ?? attrsSignature(a));
+    return this.attrCache.intern(key, () => {
+      const { mpReach: _r, mpUnreach: _u, ...rest } = a;
+      rest.nextHop = nextHop;
+      if (linkLocal !== undefined) rest.linkLocalNextHop = linkLocal;
+      else delete rest.linkLocalNextHop;
+      // LOCAL_PREF is meaningful only inside our AS: one from an eBGP peer is ignored (RFC 4271 §5.1.5).
+      if (ebgp) delete rest.localPref;
+      return rest;
+    });
+  }
+
+  private announceList(
+    st: PeerState,
+    list: NlriList,
+    family: Family,
+    received: PathAttributes,
+    nextHop: string,
+    linkLocal: string | undefined,
+    attrKey: string | undefined,
+    now: number,
+  ): void {
+    const attrs = this.internReceived(st, received, nextHop, linkLocal, attrKey);
+    const loop = loopReason(attrs, this.loopCtx);
+    const info = st.info;
+    const peerId = info.id;
+    const makePath = (pa: PathAttributes, pathId: number | undefined, rejected: RejectReason | undefined): Path =>
+      new Path(peerId, pa, pa.nextHop ?? nextHop, info.ebgp, info.asn, st.routerId, info.address, now, pathId, rejected);
+
+    const { prefixes, pathIds } = list;
+    const filter = loop === undefined ? this.importFilter : undefined;
+    // Fast path: no ADD-PATH ids, no import filter: one path object for every prefix.
+    const shared = pathIds === undefined && filter === undefined ? makePath(attrs, undefined, loop) : null;
+    // Slow path: a few distinct paths per UPDATE (per path id × filter outcome), made on demand.
+    const variants = shared === null ? new Map<string, Path>() : null;
+    const variant = (pa: PathAttributes | null, pathId: number | undefined): Path => {
+      const result = pa === null ? attrs : pa === attrs ? attrs : this.attrCache.internByContent(pa);
+      const rejected = pa === null ? 'import-filter' : loop;
+      const key = `${pathId ?? ''}|${rejected ?? ''}|${result === attrs ? '' : attrsSignature(result)}`;
+      let p = variants!.get(key);
+      if (p === undefined) variants!.set(key, (p = makePath(result, pathId, rejected)));
+      return p;
+    };
+
+    const adjIn = st.adjIn;
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i];
+      let path: Path;
+      let key = prefix;
+      if (shared !== null) path = shared;
+      else {
+        const pathId = pathIds?.[i];
+        if (pathId !== undefined) key = prefix + '#' + pathId;
+        path = variant(filter ? filter(info, prefix, attrs) : attrs, pathId);
+      }
+      const prev = adjIn.get(key);
+      adjIn.set(key, path);
+      const prevOk = prev !== undefined && prev.rejected === undefined;
+      if (path.rejected === undefined) {
+        if (!prevOk) st.accepted++;
+        this.locPut(prefix, family, path, prevOk ? prev : undefined);
+      } else if (prevOk) {
+        st.accepted--;
+        this.locRemove(prefix, prev);
+      }
+    }
+  }
+
+  /** Announce a prefix of our own (ORIGIN IGP, empty AS_PATH unless given). */
+  originate(prefix: string, attrs?: Partial<PathAttributes>): void {
+    const canon = normalizePrefix(prefix);
+    const family = prefixFamily(canon);
+    const nextHop = attrs?.nextHop ?? (family === 'ipv6-unicast' ? '::' : '0.0.0.0');
+    const full: PathAttributes = { origin: 0, asPath: [], ...attrs, nextHop };
+    delete full.mpReach;
+    delete full.mpUnreach;
+    const interned = this.attrCache.internByContent(full);
+    const path = new Path(null, interned, nextHop, false, this.localAsn, this.routerId, '', this.now(), undefined, undefined);
+    const prev = this.originated.get(canon);
+    this.originated.set(canon, path);
+    this.locPut(canon, family, path, prev);
+  }
+
+  withdrawOriginated(prefix: string): void {
+    const canon = normalizePrefix(prefix);
+    const prev = this.originated.get(canon);
+    if (!prev) return;
+    this.originated.delete(canon);
+    this.locRemove(canon, prev);
+  }
+
+  // ---- Loc-RIB maintenance ----
+
+  /** `path` joins the prefix's paths, replacing `prev` (the same source's previous path) if given. */
+  private locPut(prefix: string, family: Family, path: RibPath, prev: RibPath | undefined): void {
+    let e = this.loc.get(prefix);
+    if (e === undefined) {
+      const paths = [path];
+      e = this.limbo.size > 0 ? this.limbo.get(prefix) : undefined;
+      if (e !== undefined) {
+        this.limbo.delete(prefix);
+        e.paths = paths;
+        e.multipath = paths;
+      } else e = new LocEntry(prefix, family, paths);
+      this.loc.set(prefix, e);
+      this.familySize[family]++;
+      this.touch(e);
+      return;
+    }
+    const old = e.paths;
+    if (prev !== undefined && old.length === 1 && old[0] === prev) {
+      const paths = [path];
+      e.paths = paths;
+      e.multipath = paths;
+      this.touch(e);
+      return;
+    }
+    let next: RibPath[];
+    const i = prev === undefined ? -1 : old.indexOf(prev);
+    if (i >= 0) {
+      next = old.slice();
+      next[i] = path;
+    } else next = [...old, path];
+    this.setPaths(e, next);
+  }
+
+  private locRemove(prefix: string, prev: RibPath): void {
+    const e = this.loc.get(prefix);
+    if (e === undefined) return;
+    const old = e.paths;
+    if (old.length === 1) {
+      if (old[0] !== prev) return;
+      this.loc.delete(prefix);
+      this.familySize[e.family]--;
+      e.paths = NO_PATHS;
+      e.multipath = NO_PATHS;
+      if (e.reported !== null) this.limbo.set(prefix, e);
+      this.touch(e);
+      return;
+    }
+    const next = old.filter((p) => p !== prev);
+    if (next.length !== old.length) this.setPaths(e, next);
+  }
+
+  private setPaths(e: LocEntry, next: RibPath[]): void {
+    const ranked = rankPaths(next, this.localAsn);
+    e.paths = ranked;
+    e.multipath = ranked.length === 1 ? ranked : multipathSet(ranked, this.decision);
+    this.touch(e);
+  }
+
+  private touch(e: LocEntry): void {
+    if (!e.dirty) {
+      e.dirty = true;
+      this.dirty.push(e);
+    }
+    // Journal it unless every outbound peer will still reach its last journal position.
+    if (this.outPeers > 0 && e.outSeq < this.maxCursor) {
+      e.outSeq = this.journalBase + this.journal.length;
+      this.journal.push(e);
+    }
+  }
+
+  // ---- output: best-path changes ----
+
+  /** Best/ECMP changes since the last call, one per prefix; prefixes that ended as they began are left out. */
+  drainChanges(): BestChange[] {
+    const dirty = this.dirty;
+    this.dirty = [];
+    const out: BestChange[] = [];
+    for (const e of dirty) {
+      e.dirty = false;
+      const cur = e.paths.length > 0 ? e.multipath : null;
+      if (!samePathList(cur, e.reported)) {
+        out.push({ prefix: e.prefix, family: e.family, best: cur === null ? null : cur[0], multipath: cur ?? [] });
+      }
+      e.reported = cur;
+      if (cur === null && this.limbo.get(e.prefix) === e) this.limbo.delete(e.prefix);
+    }
+    return out;
+  }
+
+  // ---- output: UPDATEs per peer ----
+
+  hasOutbound(peerId: string): boolean {
+    const q = this.peers.get(peerId)?.out;
+    if (!q) return false;
+    while (q.batches.length === 0 && q.encoded.length === 0) {
+      if (!this.step(q)) return false;
+    }
+    return true;
+  }
+
+  /** The next packed UPDATEs for this peer (at most limitMessages); End-of-RIB follows the initial dump. */
+  takeOutbound(peerId: string, limitMessages = Infinity): Buffer[] {
+    const q = this.peers.get(peerId)?.out;
+    if (!q) return [];
+    const encoder = this.encoder;
+    if (!encoder) throw new Error('Rib: no UpdateEncoder configured');
+    while (q.encoded.length < limitMessages) {
+      if (q.batches.length === 0 && !this.step(q)) break;
+      const batches = q.batches;
+      q.batches = [];
+      for (const b of batches) for (const m of encoder.encode(b, q.codec)) q.encoded.push(m);
+    }
+    if (q.encoded.length <= limitMessages) {
+      const all = q.encoded;
+      q.encoded = [];
+      return all;
+    }
+    return q.encoded.splice(0, limitMessages);
+  }
+
+  /** The next outbound batches, before encoding (for inspection and tests; do not mix with takeOutbound). */
+  takeOutboundBatches(peerId: string, limitBatches = Infinity): OutboundBatch[] {
+    const q = this.peers.get(peerId)?.out;
+    if (!q) return [];
+    while (q.batches.length < limitBatches && this.step(q)) {
+      /* keep stepping */
+    }
+    return q.batches.splice(0, limitBatches);
+  }
+
+  /** Diff one chunk of pending entries for this peer into q.batches. False when nothing is pending. */
+  private step(q: OutboundQueue): boolean {
+    const b = this.builder;
+    if (q.dump !== null) {
+      for (let n = 0; n < OUTBOUND_CHUNK; n++) {
+        const r = q.dump.next();
+        if (r.done) {
+          q.dump = null;
+          for (const f of q.eorPending) b.eor(f);
+          q.eorPending = [];
+          break;
+        }
+        q.adjOut.collect(r.value, b);
+      }
+    } else {
+      const end = this.journalBase + this.journal.length;
+      if (q.cursor >= end) return false;
+      const stop = Math.min(end, q.cursor + OUTBOUND_CHUNK);
+      for (let i = q.cursor; i < stop; i++) {
+        const e = this.journal[i - this.journalBase];
+        // A prefix removed and then re-added got a new entry, journaled after this one: skip the old.
+        if (e.paths.length === 0) {
+          const cur = this.loc.get(e.prefix);
+          if (cur !== undefined && cur !== e) continue;
+        }
+        q.adjOut.collect(e, b);
+      }
+      q.cursor = stop;
+      if (stop > this.maxCursor) this.maxCursor = stop;
+      this.compactJournal();
+    }
+    for (const batch of b.flush()) q.batches.push(batch);
+    return true;
+  }
+
+  private closeOutbound(st: PeerState): void {
+    st.out = null;
+    this.outPeers--;
+    if (this.outPeers === 0) {
+      this.journalBase += this.journal.length;
+      this.journal = [];
+    }
+  }
+
+  /** Drop the journal prefix every peer has consumed (amortised: only when it is most of it). */
+  private compactJournal(): void {
+    let min = Infinity;
+    for (const st of this.peers.values()) if (st.out && st.out.cursor < min) min = st.out.cursor;
+    const consumed = min - this.journalBase;
+    if (consumed < 4096 || consumed * 2 < this.journal.length) return;
+    this.journal = this.journal.slice(consumed);
+    this.journalBase = min;
+  }
+
+  // ---- reading ----
+
+  lookup(prefix: string): RibEntry | undefined {
+    return this.loc.get(prefix);
+  }
+
+  *entries(family?: Family): IterableIterator<RibEntry> {
+    for (const e of this.loc.values()) if (family === undefined || e.family === family) yield e;
+  }
+
+  *adjRibIn(peerId: string): IterableIterator<{ prefix: string; path: RibPath }> {
+    for (const [key, path] of this.peer(peerId).adjIn) yield { prefix: prefixOfKey(key), path };
+  }
+
+  /** What we advertise to the peer now: prefix → attributes (empty when not established). */
+  adjRibOut(peerId: string): ReadonlyMap<string, PathAttributes> {
+    return this.peers.get(peerId)?.out?.adjOut.sent ?? new Map();
+  }
+
+  peerCounters(peerId: string): PeerCounters {
+    const st = this.peer(peerId);
+    return { received: st.adjIn.size, accepted: st.accepted, advertised: st.out?.adjOut.sent.size ?? 0 };
+  }
+
+  size(family?: Family): number {
+    return family === undefined ? this.loc.size : this.familySize[family];
+  }
+
+  /** Distinct interned attribute sets alive (for metrics and tests of interning). */
+  internedAttributeSets(): number {
+    return this.attrCache.size;
+  }
+
+  private peer(id: string): PeerState {
+    const st = this.peers.get(id);
+    if (!st) throw new Error(`Rib: unknown peer ${id}`);
+    return st;
+  }
+}
