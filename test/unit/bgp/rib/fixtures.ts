@@ -37,7 +37,7 @@ export function withdraw(prefixes: string[], pathIds?: number[]): UpdateMessage 
   return { type: 2, withdrawn: pathIds ? { prefixes, pathIds } : { prefixes }, attributes: null, nlri: { prefixes: [] } };
 }
 
-export function announce6(prefixes: string[], nextHop: string, a: Partial<PathAttributes> = {}): UpdateMessage {
+export function announce6(prefixes: string[], nextHop: string, a: Partial<PathAttributes> & { path?: number[] } = {}): UpdateMessage {
   const base = attrs(a);
   delete base.nextHop;
   return {
