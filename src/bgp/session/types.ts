@@ -1,0 +1,81 @@
+// The session engine's public types: configuration in, negotiated parameters and statistics out.
+import type { CodecContext, Family, GracefulRestartCap } from '../wire/types.js';
+
+export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+
+export interface SessionConfig {
+  localAsn: number;
+  routerId: string;
+  peerAddress: string;
+  peerAsn: number;
+  localAddress?: string;
+  /** TCP port of the peer for outbound connections (default 179). */
+  port?: number;
+  /** Never connect out; wait for the peer (ManualStart_with_PassiveTcpEstablishment). */
+  passive?: boolean;
+  /** Seconds; 0 or 3..65535 (default 90). */
+  holdTime?: number;
+  /** Seconds (default holdTime / 3). */
+  keepaliveTime?: number;
+  /** Seconds (default 30). */
+  connectRetryTime?: number;
+  /** Default: ipv4-unicast and ipv6-unicast. */
+  families?: Family[];
+  gracefulRestart?: { restartTime: number; restarting: boolean; forwarding: boolean };
+  addPath?: Partial<Record<Family, { send: boolean; receive: boolean }>>;
+  /** RFC 8654 (default true). */
+  extendedMessage?: boolean;
+  description?: string;
+}
+
+export interface Negotiated {
+  holdTime: number;
+  keepaliveTime: number;
+  asn4: boolean;
+  peerAsn: number;
+  peerRouterId: string;
+  /** Families both sides advertised (ipv4-unicast if the peer sent no MP capability). */
+  families: Family[];
+  routeRefresh: boolean;
+  enhancedRouteRefresh: boolean;
+  extendedMessage: boolean;
+  peerGracefulRestart?: GracefulRestartCap;
+  codec: CodecContext;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+export interface DownReason {
+  text: string;
+  code?: number;
+  subcode?: number;
+  sentByUs: boolean;
+}
+
+export interface SessionStats {
+  messagesIn: number;
+  messagesOut: number;
+  updatesIn: number;
+  updatesOut: number;
+  /** Times the session left Established. */
+  flaps: number;
+  establishedAt?: number;
+  lastDown?: DownReason;
+  lastStateChangeAt: number;
+}
+
+/** What the default transport passes to net.connect; tests substitute their own connector. */
+export interface ConnectParams {
+  host: string;
+  port: number;
+  localAddress?: string;
+}
+
+export const DEFAULT_PORT = 179;
+export const DEFAULT_HOLD_TIME = 90;
+export const DEFAULT_CONNECT_RETRY_TIME = 30;
+/** RFC 4271 §8: the hold timer in OpenSent is "a large value"; 4 minutes is suggested. */
+export const OPEN_SENT_HOLD_TIME = 240;
+export const DEFAULT_FAMILIES: readonly Family[] = ['ipv4-unicast', 'ipv6-unicast'];
