@@ -7,3 +7,11 @@ export { familyOf, familyAfiSafi, prefixFamily } from './family.js';
 export {
   parseIpv4, parseIpv6, formatIpv4, formatIpv6, parseAddress, normalizeAddress,
 } from './address.js';
+export { MessageReader } from './reader.js';
+export { decodeMessage } from './message.js';
+export { encodeOpen, BGP_VERSION } from './open.js';
+export { emptyCapabilities } from './capabilities.js';
+export { encodeKeepalive, encodeNotification } from './notification.js';
+export { encodeRouteRefresh } from './route-refresh.js';
+export { encodeUpdate, maxLength } from './update.js';
+export { packUpdates, packWithdrawals, encodeEndOfRib, endOfRibFamily } from './pack.js';
