@@ -1,12 +1,14 @@
 // INSIDE the VM: the IPVS generic netlink adapter against the real kernel (Debian 6.1 ip_vs).
 // Cross-checks every write with ipvsadm, the kernel's own userspace tool.
 
-import { IpvsClient, IpvsRequestError, RawIpvsTransport, type IpvsService } from '../../../src/netlink/ipvs/index.js';
+import { IpvsClient, IpvsRequestError, RawIpvsTransport, SocketIpvsTransport, type IpvsService } from '../../../src/netlink/ipvs/index.js';
 import { assert, assertEq, check, finish, requireVm, sh, sleep } from '../lib/checks.js';
 
 requireVm();
 sh('modprobe ip_vs');
-const c = new IpvsClient(await RawIpvsTransport.open());
+// IPVS_TRANSPORT=raw runs the same checks over the stopgap transport (the `netlink` package).
+const c = new IpvsClient(process.env.IPVS_TRANSPORT === 'raw' ? await RawIpvsTransport.open() : await SocketIpvsTransport.open());
+console.log(`transport: ${process.env.IPVS_TRANSPORT === 'raw' ? 'raw' : 'socket'}`);
 
 const tcpId = { family: 4 as const, protocol: 'tcp' as const, address: '10.96.0.10', port: 80 };
 const tcp: IpvsService = { id: tcpId, scheduler: 'rr', schedFlags: {}, persistence: 0, netmaskBits: 32, onePacket: false };
