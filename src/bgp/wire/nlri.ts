@@ -15,12 +15,24 @@ const TAIL1: readonly string[] = LEN_TEXT.map((l) => '.0' + l);
 const TAIL2: readonly string[] = LEN_TEXT.map((l) => '.0.0' + l);
 const TAIL3: readonly string[] = LEN_TEXT.map((l) => '.0.0.0' + l);
 
+/** ".0"..".255". */
+const DOT_OCTET: readonly string[] = OCTET_TEXT.map((o) => '.' + o);
+/** "a.b" for every 16-bit value: the first two octets of a prefix in one lookup (built on first use). */
+let PAIR: string[] | null = null;
+function pairs(): string[] {
+  const t = new Array<string>(65536);
+  for (let i = 0; i < 65536; i++) t[i] = OCTET_TEXT[i >> 8] + DOT_OCTET[i & 0xff];
+  return t;
+}
+
 /**
  * Decodes IPv4 NLRI in `b[start..end)` into `out` (and path ids into `ids` when ADD-PATH applies).
  * Returns null, or a description of the first syntax error (RFC 7606 §5.3).
  */
 export function decodeIpv4Nlri(b: Uint8Array, start: number, end: number, out: string[], ids: number[] | null): string | null {
   const O = OCTET_TEXT;
+  const D = DOT_OCTET;
+  const P = (PAIR ??= pairs());
   let p = start;
   while (p < end) {
     if (ids !== null) {
@@ -36,9 +48,9 @@ export function decodeIpv4Nlri(b: Uint8Array, start: number, end: number, out: s
     switch (n) {
       case 0: out.push('0.0.0.0/0'); break;
       case 1: out.push(O[b[p] & m] + TAIL3[len]); break;
-      case 2: out.push(O[b[p]] + '.' + O[b[p + 1] & m] + TAIL2[len]); break;
-      case 3: out.push(O[b[p]] + '.' + O[b[p + 1]] + '.' + O[b[p + 2] & m] + TAIL1[len]); break;
-      default: out.push(O[b[p]] + '.' + O[b[p + 1]] + '.' + O[b[p + 2]] + '.' + O[b[p + 3] & m] + LEN_TEXT[len]);
+      case 2: out.push(P[(b[p] << 8) | (b[p + 1] & m)] + TAIL2[len]); break;
+      case 3: out.push(P[(b[p] << 8) | b[p + 1]] + D[b[p + 2] & m] + TAIL1[len]); break;
+      default: out.push(P[(b[p] << 8) | b[p + 1]] + D[b[p + 2]] + D[b[p + 3] & m] + LEN_TEXT[len]);
     }
     p += n;
   }
