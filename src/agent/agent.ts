@@ -1,0 +1,103 @@
+// The node agent: wires a cluster source to the controllers and the observe server. Controllers
+// never import each other; this file is the only place that knows them all.
+import { hostname } from 'node:os';
+import type { ClusterSource } from '../cluster/source.js';
+import { RoutingController } from '../routing/controller.js';
+import type { RoutingFlags } from '../routing/desired.js';
+import type { FibPort } from '../routing/fib-port.js';
+import { PodNetwork, type PodNetworkOptions } from '../routing/podnet/pod-network.js';
+import type { Logger } from '../util/log.js';
+import { EventLog } from './event-log.js';
+import { peersStatus, ribSummary, routesPage } from './bgp-status.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { startObserveServer, type ObserveServer } from '../observe/server.js';
+import type { FibStatus, StatusProvider } from '../observe/status.js';
+
+export interface AgentOptions {
+  nodeName: string;
+  source: ClusterSource;
+  routing: RoutingFlags;
+  log: Logger;
+  events: EventLog;
+  fib?: FibPort & { status(): FibStatus };
+  podNetwork?: Omit<PodNetworkOptions, 'log'>;
+  gracefulRestart?: { restartTime: number };
+  http?: { host: string; port: number } | { path: string };
+  version: string;
+}
+
+export class Agent {
+  readonly routing: RoutingController;
+  private server?: ObserveServer;
+  private metrics?: Metrics;
+  private readonly startedAt = new Date();
+
+  constructor(private readonly opts: AgentOptions) {
+    this.routing = new RoutingController({
+      source: opts.source,
+      flags: opts.routing,
+      log: opts.log.child({ component: 'routing' }),
+      fib: opts.fib,
+      podNetwork: opts.podNetwork ? new PodNetwork({ ...opts.podNetwork, log: opts.log.child({ component: 'podnet' }) }) : undefined,
+      speaker: opts.gracefulRestart ? { gracefulRestart: { restartTime: opts.gracefulRestart.restartTime, restarting: false, forwarding: true } } : undefined,
+    });
+    this.routing.on('synced', () => {
+      const ms = this.routing.status().lastSyncMs;
+      if (ms !== undefined) this.metrics?.observeSync('routing', ms / 1000);
+    });
+  }
+
+  provider(): StatusProvider {
+    const r = this.routing;
+    return {
+      node: () => ({
+        name: this.opts.nodeName,
+        asn: r.status().desired?.asn ?? this.opts.routing.clusterAsn,
+        routerId: r.status().desired?.routerId ?? '',
+        version: this.opts.version,
+        startedAt: this.startedAt.toISOString(),
+      }),
+      peers: () => peersStatus(r.speaker).map((p) => p),
+      routes: (q) => routesPage(r.speaker, q),
+      ribSummary: () => ribSummary(r.speaker),
+      ...(this.opts.fib ? { fib: () => this.opts.fib!.status() } : {}),
+      events: () => this.opts.events.list(),
+      health: () => {
+        const st = r.status();
+        const sourceReady = this.opts.source.ready();
+        const ready = sourceReady && st.ready;
+        return {
+          alive: true,
+          ready,
+          ...(ready ? {} : { reason: !sourceReady ? 'waiting for the first cluster sync' : st.lastError ?? 'routing not synced yet' }),
+          controllers: [
+            { name: 'cluster', ready: sourceReady },
+            { name: 'routing', ready: st.ready, ...(st.lastSyncAt ? { lastSyncAt: st.lastSyncAt } : {}), ...(st.lastError ? { lastError: st.lastError } : {}) },
+          ],
+        };
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    const provider = this.provider();
+    this.metrics = createMetrics({ provider });
+    if (this.opts.http) {
+      this.server = await startObserveServer({ ...this.opts.http, port: 'port' in this.opts.http ? this.opts.http.port : 0, provider, metrics: this.metrics });
+      this.opts.log.info('status API listening', { url: this.server.url });
+    }
+    await this.opts.source.start();
+    await this.routing.start();
+  }
+
+  /** keepRoutes: leave kernel routes in place (graceful restart / upgrade); false withdraws everything. */
+  async stop(keepRoutes: boolean): Promise<void> {
+    await this.routing.stop({ keepRoutes });
+    await this.opts.source.stop();
+    await this.server?.close();
+  }
+}
+
+export function defaultNodeName(): string {
+  return process.env.NODE_NAME ?? hostname();
+}

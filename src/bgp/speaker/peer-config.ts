@@ -1,0 +1,45 @@
+// What the speaker needs to know about one neighbour. Kept apart from SessionConfig because the
+// speaker also owns RIB-side settings (route reflection, next-hop-self) the FSM never sees.
+import type { Family } from '../wire/types.js';
+
+export interface PeerConfig {
+  address: string;
+  asn: number;
+  port?: number;
+  passive?: boolean;
+  holdTime?: number;
+  keepaliveTime?: number;
+  connectRetryTime?: number;
+  localAddress?: string;
+  /** Our IPv6 next hop toward this peer when IPv6 routes travel over an IPv4 session. */
+  nextHop6?: string;
+  /** Our IPv4 next hop toward this peer when IPv4 routes travel over an IPv6 session. */
+  nextHop4?: string;
+  families?: Family[];
+  description?: string;
+  nextHopSelf?: boolean;
+  rrClient?: boolean;
+  /** Override the local ASN for this session (local-as). */
+  localAsn?: number;
+}
+
+/** Key for a peer everywhere (maps, status, metrics): its address in canonical text. */
+export function peerKey(address: string): string {
+  return canonicalAddress(address);
+}
+
+/** Strips the IPv4-mapped IPv6 form Node reports for dual-stack sockets, lowercases IPv6. */
+export function canonicalAddress(a: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
+  if (m) return m[1];
+  return a.includes(':') ? expandCompress(a) : a;
+}
+
+function expandCompress(a: string): string {
+  // Normalize through URL parsing, which yields RFC 5952 compressed lowercase text.
+  try {
+    return new URL(`http://[${a}]/`).hostname.slice(1, -1);
+  } catch {
+    return a.toLowerCase();
+  }
+}

@@ -1,0 +1,361 @@
+// The speaker: the one object a user of the BGP library holds. It owns the listener, one Session
+// per peer and the RIB, and moves data between them:
+//   session 'update'  → rib.applyUpdate → (batched) 'bestChanges' event + Adj-RIB-Out flush
+//   session up/down   → rib.peerUp/peerDown
+//   rib outbound      → session.send, paced by socket back-pressure ('drain')
+// Like OpenBGPD's split of session engine and RDE, sessions never touch the RIB directly.
+import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
+import type net from 'node:net';
+import { Session } from '../session/index.js';
+import type { SessionConfig, SessionState, Negotiated, DownReason } from '../session/index.js';
+import { Rib } from '../rib/index.js';
+import type { BestChange, PeerInfo, ImportFilter, ExportFilter } from '../rib/index.js';
+import { endOfRibFamily, normalizePrefix } from '../wire/index.js';
+import type { Family, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
+import { CEASE_PEER_DECONFIGURED } from '../wire/errors.js';
+import type { Logger } from '../../util/log.js';
+import { BgpListener } from './listener.js';
+import { peerKey, type PeerConfig } from './peer-config.js';
+
+export interface SpeakerConfig {
+  asn: number;
+  routerId: string;
+  /** Addresses to accept connections on; empty means active-only. */
+  listen: { address: string; port: number }[];
+  clusterId?: string;
+  /** ECMP paths per prefix (1 disables multipath). */
+  maxPaths?: number;
+  /** Defaults applied to peers that do not set their own. */
+  holdTime?: number;
+  families?: Family[];
+  gracefulRestart?: { restartTime: number; restarting: boolean; forwarding: boolean };
+  importFilter?: ImportFilter;
+  exportFilter?: ExportFilter;
+}
+
+export interface SpeakerOptions {
+  log: Logger;
+  now?: () => number;
+  /** Used by tests to create sessions with fake clocks or sockets. */
+  sessionFactory?: (cfg: SessionConfig) => Session;
+}
+
+interface PeerEntry {
+  config: PeerConfig;
+  info: PeerInfo;
+  session: Session;
+  /** Families for which the peer's initial table has arrived (End-of-RIB seen). */
+  eorReceived: Set<Family>;
+  flushing: boolean;
+}
+
+export interface SpeakerPeerView {
+  config: PeerConfig;
+  state: SessionState;
+  negotiated?: Negotiated;
+  stats: Session['stats'];
+  counters: { received: number; accepted: number; advertised: number };
+  eorReceived: Family[];
+  lastDown?: DownReason;
+}
+
+export interface SpeakerEvents {
+  peerState: [address: string, state: SessionState, prev: SessionState];
+  bestChanges: [changes: BestChange[]];
+  endOfRib: [address: string, family: Family];
+}
+
+/** How many packed UPDATEs to hand a socket per turn before yielding the event loop. */
+const FLUSH_CHUNK = 64;
+
+export class Speaker extends EventEmitter<SpeakerEvents> {
+  readonly rib: Rib;
+  private readonly peers = new Map<string, PeerEntry>();
+  private readonly bgpListeners: BgpListener[] = [];
+  private readonly log: Logger;
+  private changesScheduled = false;
+  private flushScheduled = false;
+  private started = false;
+  private stopping = false;
+  readonly bound: { address: string; port: number }[] = [];
+
+  constructor(readonly config: SpeakerConfig, private readonly opts: SpeakerOptions) {
+    super();
+    this.log = opts.log;
+    this.rib = new Rib({
+      localAsn: config.asn,
+      routerId: config.routerId,
+      clusterId: config.clusterId,
+      maxPaths: config.maxPaths,
+      now: opts.now,
+      importFilter: config.importFilter,
+      exportFilter: config.exportFilter,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const l of this.config.listen) {
+      const listener = new BgpListener({
+        address: l.address,
+        port: l.port,
+        log: this.log,
+        dispatch: (remote, sock) => this.dispatchInbound(remote, sock),
+      });
+      this.bound.push(await listener.listen());
+      this.bgpListeners.push(listener);
+    }
+    for (const p of this.peers.values()) p.session.start();
+    this.log.info('bgp speaker started', { asn: this.config.asn, routerId: this.config.routerId, listen: this.bound });
+  }
+
+  /** Closes every session with a Cease (Administrative Shutdown) and stops listening. */
+  async stop(text = 'podroute shutting down'): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.peers.values()].map((p) => p.session.stop({ text }).catch(() => {})));
+    await Promise.all(this.bgpListeners.map((l) => l.close()));
+    this.bgpListeners.length = 0;
+  }
+
+  // ---- peers ----
+
+  hasPeer(address: string): boolean {
+    return this.peers.has(peerKey(address));
+  }
+
+  addPeer(pc: PeerConfig): void {
+    const key = peerKey(pc.address);
+    if (this.peers.has(key)) throw new Error(`peer ${key} already configured`);
+    const info = this.peerInfo(pc);
+    const session = this.makeSession(pc);
+    const entry: PeerEntry = { config: pc, info, session, eorReceived: new Set(), flushing: false };
+    this.peers.set(key, entry);
+    this.rib.addPeer(info);
+    this.wire(entry);
+    if (this.started) session.start();
+    this.log.info('peer added', { peer: key, asn: pc.asn });
+  }
+
+  /**
+   * Applies a changed peer config. Timers and descriptions change live; what the session cannot
+   * change in place (ASN, port, families) resets only this session.
+   */
+  updatePeer(pc: PeerConfig): void {
+    const key = peerKey(pc.address);
+    const entry = this.peers.get(key);
+    if (!entry) return this.addPeer(pc);
+    if (sameConfig(entry.config, pc)) return;
+    entry.config = pc;
+    const info = this.peerInfo(pc, entry.session.negotiated);
+    entry.info = info;
+    this.rib.updatePeer(info);
+    const result = entry.session.updateConfig(this.sessionConfig(pc));
+    this.log.info('peer changed', { peer: key, result });
+    this.scheduleFlush();
+  }
+
+  async removePeer(address: string): Promise<void> {
+    const key = peerKey(address);
+    const entry = this.peers.get(key);
+    if (!entry) return;
+    this.peers.delete(key);
+    await entry.session.stop({ subcode: CEASE_PEER_DECONFIGURED, text: 'peer removed from configuration' }).catch(() => {});
+    entry.session.removeAllListeners();
+    this.rib.removePeer(key);
+    this.scheduleChanges();
+    this.scheduleFlush();
+    this.log.info('peer removed', { peer: key });
+  }
+
+  /** Makes the peer set equal to `list`, touching only peers that differ. */
+  async setPeers(list: PeerConfig[]): Promise<void> {
+    const want = new Map(list.map((p) => [peerKey(p.address), p]));
+    const removals: Promise<void>[] = [];
+    for (const key of this.peers.keys()) if (!want.has(key)) removals.push(this.removePeer(key));
+    await Promise.all(removals);
+    for (const pc of want.values()) this.updatePeer(pc);
+  }
+
+  peerViews(): SpeakerPeerView[] {
+    return [...this.peers.entries()].map(([key, p]) => ({
+      config: p.config,
+      state: p.session.state,
+      negotiated: p.session.negotiated,
+      stats: p.session.stats,
+      counters: this.rib.peerCounters(key),
+      eorReceived: [...p.eorReceived],
+      lastDown: p.session.stats.lastDown,
+    }));
+  }
+
+  session(address: string): Session | undefined {
+    return this.peers.get(peerKey(address))?.session;
+  }
+
+  /** Asks the peer to re-send its table (RFC 2918), e.g. after an import policy change. */
+  refreshFrom(address: string, family: Family): void {
+    this.peers.get(peerKey(address))?.session.sendRouteRefresh(family);
+  }
+
+  /**
+   * Export policy changed (communities, prepend, filters): recompute every peer's Adj-RIB-Out; the
+   * RIB diffs against what each peer already has, so only real differences are sent.
+   */
+  reevaluateExports(): void {
+    for (const p of this.peers.values()) this.rib.updatePeer(p.info);
+    this.scheduleFlush();
+  }
+
+  // ---- local routes ----
+
+  originate(prefix: string, attrs?: Partial<PathAttributes>): void {
+    this.rib.originate(normalizePrefix(prefix), attrs);
+    this.scheduleChanges();
+    this.scheduleFlush();
+  }
+
+  withdraw(prefix: string): void {
+    this.rib.withdrawOriginated(normalizePrefix(prefix));
+    this.scheduleChanges();
+    this.scheduleFlush();
+  }
+
+  // ---- internals ----
+
+  private makeSession(pc: PeerConfig): Session {
+    const cfg = this.sessionConfig(pc);
+    if (this.opts.sessionFactory) return this.opts.sessionFactory(cfg);
+    return new Session(cfg, { log: this.log.child({ peer: peerKey(pc.address) }) });
+  }
+
+  private sessionConfig(pc: PeerConfig): SessionConfig {
+    return {
+      localAsn: pc.localAsn ?? this.config.asn,
+      routerId: this.config.routerId,
+      peerAddress: pc.address,
+      peerAsn: pc.asn,
+      localAddress: pc.localAddress,
+      port: pc.port,
+      passive: pc.passive,
+      holdTime: pc.holdTime ?? this.config.holdTime,
+      keepaliveTime: pc.keepaliveTime,
+      connectRetryTime: pc.connectRetryTime,
+      families: pc.families ?? this.config.families,
+      gracefulRestart: this.config.gracefulRestart,
+      description: pc.description,
+    };
+  }
+
+  private peerInfo(pc: PeerConfig, neg?: Negotiated): PeerInfo {
+    const local = neg?.localAddress ?? pc.localAddress;
+    const localAsn = pc.localAsn ?? this.config.asn;
+    return {
+      id: peerKey(pc.address),
+      address: peerKey(pc.address),
+      asn: pc.asn,
+      localAsn,
+      routerId: neg?.peerRouterId,
+      ebgp: pc.asn !== localAsn,
+      localAddress: pc.nextHop4 ?? (local && isIP(local) === 4 ? local : undefined),
+      localAddress6: pc.nextHop6 ?? (local && isIP(local) === 6 ? local : undefined),
+      rrClient: pc.rrClient,
+      nextHopSelf: pc.nextHopSelf,
+    };
+  }
+
+  private dispatchInbound(remote: string, sock: net.Socket): boolean {
+    const entry = this.peers.get(remote);
+    if (!entry || this.stopping) return false;
+    entry.session.acceptConnection(sock);
+    return true;
+  }
+
+  private wire(entry: PeerEntry): void {
+    const key = entry.info.id;
+    const s = entry.session;
+    s.on('state', (state: SessionState, prev: SessionState) => {
+      this.emit('peerState', key, state, prev);
+    });
+    s.on('established', (neg: Negotiated) => {
+      entry.info = this.peerInfo(entry.config, neg);
+      entry.eorReceived.clear();
+      this.rib.updatePeer(entry.info);
+      this.rib.peerUp(key, { families: neg.families, codec: neg.codec, routerId: neg.peerRouterId });
+      this.log.info('peer established', { peer: key, families: neg.families, holdTime: neg.holdTime, peerRouterId: neg.peerRouterId });
+      this.scheduleFlush();
+    });
+    s.on('update', (u: UpdateMessage) => {
+      this.rib.applyUpdate(key, u);
+      if (u.treatAsWithdraw) this.log.warn('update treated as withdraw (RFC 7606)', { peer: key, reason: u.treatAsWithdraw });
+      if (u.discarded?.length) this.log.warn('attributes discarded (RFC 7606)', { peer: key, reasons: u.discarded });
+      const eor = endOfRibFamily(u);
+      if (eor) {
+        entry.eorReceived.add(eor);
+        this.emit('endOfRib', key, eor);
+      }
+      this.scheduleChanges();
+      this.scheduleFlush();
+    });
+    s.on('routeRefresh', (m: RouteRefreshMessage) => {
+      // Re-advertise the whole Adj-RIB-Out: the RIB re-queues the full table for this peer.
+      const neg = s.negotiated;
+      if (!neg) return;
+      this.log.info('route refresh requested', { peer: key, afi: m.afi, safi: m.safi });
+      this.rib.peerUp(key, { families: neg.families, codec: neg.codec, routerId: neg.peerRouterId });
+      this.scheduleFlush();
+    });
+    s.on('down', (reason: DownReason) => {
+      this.log.warn('peer down', { peer: key, reason: reason.text, code: reason.code, subcode: reason.subcode });
+      this.rib.peerDown(key);
+      entry.eorReceived.clear();
+      this.scheduleChanges();
+      this.scheduleFlush();
+    });
+    s.on('drain', () => this.flushPeer(entry));
+  }
+
+  /** Best-path changes are coalesced per event-loop turn: many UPDATEs in one read become one event. */
+  private scheduleChanges(): void {
+    if (this.changesScheduled) return;
+    this.changesScheduled = true;
+    setImmediate(() => {
+      this.changesScheduled = false;
+      const changes = this.rib.drainChanges();
+      if (changes.length > 0) this.emit('bestChanges', changes);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      for (const entry of this.peers.values()) this.flushPeer(entry);
+    });
+  }
+
+  /** Sends queued Adj-RIB-Out UPDATEs until the socket pushes back or a chunk is done. */
+  private flushPeer(entry: PeerEntry): void {
+    const s = entry.session;
+    if (s.state !== 'Established') return;
+    const key = entry.info.id;
+    let writable = true;
+    let rounds = 0;
+    while (writable && this.rib.hasOutbound(key)) {
+      const msgs = this.rib.takeOutbound(key, FLUSH_CHUNK);
+      if (msgs.length === 0) break;
+      writable = s.send(msgs);
+      if (++rounds >= 16) {
+        // Yield so other peers and inbound reads are not starved by one big table dump.
+        if (writable) this.scheduleFlush();
+        return;
+      }
+    }
+  }
+}
+
+function sameConfig(a: PeerConfig, b: PeerConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

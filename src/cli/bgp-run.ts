@@ -1,0 +1,97 @@
+// `podroute bgp run --config speaker.yaml [--http 127.0.0.1:9180]`: the standalone speaker.
+// Peers and originated prefixes come from the file; SIGHUP (or an edit picked up by --watch)
+// reloads it and applies only the difference; SIGTERM/SIGINT close every session with a Cease.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { Speaker } from '../bgp/speaker/speaker.js';
+import { jsonLogger, type LogLevel } from '../util/log.js';
+import { EventLog } from '../agent/event-log.js';
+import { peersStatus, ribSummary, routesPage } from '../agent/bgp-status.js';
+import { createMetrics } from '../observe/metrics.js';
+import { startObserveServer, type ObserveServer } from '../observe/server.js';
+import type { StatusProvider } from '../observe/status.js';
+import { parseSpeakerConfig, type SpeakerFileConfig } from './speaker-config.js';
+import { flagHelp, parseFlags, parseHostPort, UsageError, type FlagSpec } from './args.js';
+import { VERSION } from './version.js';
+
+const SPEC = {
+  config: { type: 'string', help: 'speaker config file (YAML or JSON)' },
+  http: { type: 'string', help: 'serve status API, metrics and dashboard on HOST:PORT' },
+  'log-level': { type: 'string', help: 'debug, info, warn or error', default: 'info' },
+} satisfies FlagSpec;
+
+export const BGP_RUN_USAGE = `usage: podroute bgp run --config FILE [--http HOST:PORT]\n${flagHelp(SPEC)}\n`;
+
+export async function bgpRun(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv, SPEC);
+  if (!flags.config) throw new UsageError(`--config is required\n${BGP_RUN_USAGE}`);
+  const events = new EventLog();
+  const log = jsonLogger({ level: (flags['log-level'] ?? 'info') as LogLevel, tap: events.tap });
+  const path = flags.config;
+  const load = async (): Promise<SpeakerFileConfig> => parseSpeakerConfig(await readFile(path, 'utf8'), path);
+  let cfg: SpeakerFileConfig;
+  try {
+    cfg = await load();
+  } catch (err) {
+    process.stderr.write(`podroute: ${path}: ${(err as Error).message}\n`);
+    return 2;
+  }
+
+  const startedAt = new Date();
+  const speaker = new Speaker(
+    { asn: cfg.asn, routerId: cfg.routerId, listen: cfg.listen, clusterId: cfg.clusterId, maxPaths: cfg.maxPaths, holdTime: cfg.holdTime },
+    { log },
+  );
+  for (const p of cfg.peers) speaker.addPeer(p);
+  for (const p of cfg.originate) speaker.originate(p);
+  await speaker.start();
+
+  const provider: StatusProvider = {
+    node: () => ({ name: hostname(), asn: cfg.asn, routerId: cfg.routerId, version: VERSION, startedAt: startedAt.toISOString() }),
+    peers: () => peersStatus(speaker),
+    routes: (q) => routesPage(speaker, q),
+    ribSummary: () => ribSummary(speaker),
+    events: () => events.list(),
+    health: () => ({ alive: true, ready: true, controllers: [{ name: 'bgp', ready: true }] }),
+  };
+  let server: ObserveServer | undefined;
+  if (flags.http) {
+    const { host, port } = parseHostPort(flags.http, 'http');
+    server = await startObserveServer({ host, port, provider, metrics: createMetrics({ provider }) });
+    log.info('status API listening', { url: server.url });
+  }
+
+  // SIGHUP: reload the file and apply the difference (peers changed live, prefixes diffed).
+  const onHup = async (): Promise<void> => {
+    let next: SpeakerFileConfig;
+    try {
+      next = await load();
+    } catch (err) {
+      log.error('config reload rejected; keeping the running config', { reason: (err as Error).message });
+      return;
+    }
+    if (next.asn !== cfg.asn || next.routerId !== cfg.routerId || JSON.stringify(next.listen) !== JSON.stringify(cfg.listen)) {
+      log.error('config reload rejected: asn, routerId and listen need a restart', {});
+      return;
+    }
+    await speaker.setPeers(next.peers);
+    const want = new Set(next.originate);
+    for (const p of cfg.originate) if (!want.has(p)) speaker.withdraw(p);
+    for (const p of next.originate) if (!cfg.originate.includes(p)) speaker.originate(p);
+    cfg = next;
+    log.info('config reloaded', { peers: next.peers.length, originate: next.originate.length });
+  };
+  process.on('SIGHUP', () => void onHup());
+
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info('signal received; closing sessions', { signal: sig });
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await speaker.stop('podroute speaker shutting down');
+  await server?.close();
+  return 0;
+}

@@ -1,0 +1,234 @@
+// The routing controller: cluster view → BGP speaker and kernel FIB.
+//
+// Level-triggered like every controller here: a view change only marks it dirty; a debounced loop
+// recomputes the whole desired state with computeRouting() and applies the difference. The speaker
+// applies peer changes one by one (changing one peer never resets another session); the FIB follows
+// the speaker's batched best-path changes.
+import { EventEmitter } from 'node:events';
+import type { ClusterSource } from '../cluster/source.js';
+import { Speaker, type SpeakerConfig } from '../bgp/speaker/speaker.js';
+import type { BestChange } from '../bgp/rib/index.js';
+import type { Logger } from '../util/log.js';
+import { computeRouting, RoutingConfigError, type DesiredPeer, type LastGoodAnnotations, type RoutingDesired, type RoutingFlags } from './desired.js';
+import { makeExportFilter, makeImportFilter, type PolicySnapshot } from './policy.js';
+import { fibRouteFor, type FibPort, type FibRoute } from './fib-port.js';
+import type { PodNetwork } from './podnet/pod-network.js';
+
+export interface RoutingControllerOptions {
+  source: ClusterSource;
+  flags: RoutingFlags;
+  log: Logger;
+  /** Kernel FIB programming; absent in tests that only look at BGP. */
+  fib?: FibPort;
+  podNetwork?: PodNetwork;
+  /** Speaker settings not derived from the cluster (graceful restart, ECMP width). */
+  speaker?: Pick<SpeakerConfig, 'gracefulRestart' | 'maxPaths'>;
+  debounceMs?: number;
+}
+
+export interface RoutingProblem {
+  node: string;
+  annotation?: string;
+  reason: string;
+}
+
+export interface RoutingStatus {
+  ready: boolean;
+  lastSyncAt?: string;
+  lastSyncMs?: number;
+  lastError?: string;
+  desired?: RoutingDesired;
+  problems: RoutingProblem[];
+}
+
+export class RoutingController extends EventEmitter<{ problem: [RoutingProblem]; synced: [] }> {
+  speaker?: Speaker;
+  private desired?: RoutingDesired;
+  private lastGood: LastGoodAnnotations = new Map();
+  private readonly originated = new Set<string>();
+  private readonly fibRoutes = new Map<string, FibRoute>();
+  private policy: PolicySnapshot = emptyPolicy();
+  private peerKinds = new Map<string, DesiredPeer['kind']>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private dirty = false;
+  private stopped = false;
+  private lastProblems = new Set<string>();
+  private readonly st: RoutingStatus = { ready: false, problems: [] };
+  private readonly onChange = () => this.markDirty();
+
+  constructor(private readonly opts: RoutingControllerOptions) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    await this.opts.fib?.start();
+    this.opts.source.on('change', this.onChange);
+    await this.syncNow();
+  }
+
+  /**
+   * Stops BGP. With `keepRoutes` (graceful restart, or an upgrade) the kernel routes stay so pods keep
+   * forwarding while the agent is away; otherwise routes are withdrawn and removed.
+   */
+  async stop(opts: { keepRoutes: boolean } = { keepRoutes: true }): Promise<void> {
+    this.stopped = true;
+    this.opts.source.off('change', this.onChange);
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.speaker?.stop(opts.keepRoutes ? 'podroute restarting' : 'podroute stopping');
+    await this.opts.fib?.close({ removeRoutes: !opts.keepRoutes });
+  }
+
+  status(): RoutingStatus {
+    return { ...this.st, desired: this.desired, problems: [...this.st.problems] };
+  }
+
+  markDirty(): void {
+    if (this.stopped) return;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.syncNow();
+    }, this.opts.debounceMs ?? 100);
+  }
+
+  /** Runs one sync; concurrent requests fold into one more run after the current one. */
+  syncNow(): Promise<void> {
+    if (this.running) {
+      this.dirty = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.dirty = false;
+        await this.syncOnce();
+      } while (this.dirty && !this.stopped);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const t0 = performance.now();
+    const view = this.opts.source.view();
+    let desired: RoutingDesired;
+    try {
+      const r = computeRouting(view, this.opts.flags, this.lastGood);
+      desired = r.desired;
+      this.lastGood = r.lastGood;
+    } catch (err) {
+      if (!(err instanceof RoutingConfigError)) throw err;
+      // Not in the view yet (or no address): keep whatever runs now and say why.
+      this.st.lastError = err.message;
+      this.reportProblems([{ node: this.opts.flags.nodeName, reason: err.message }]);
+      return;
+    }
+    this.reportProblems(desired.errors.map((e) => ({ node: e.node, annotation: e.annotation, reason: e.reason })));
+
+    const prev = this.desired;
+    this.desired = desired;
+    this.peerKinds = new Map(desired.peers.map((p) => [p.address, p.kind]));
+    this.policy = {
+      ownPrefixes: desired.originate,
+      importReject: desired.policy.importReject,
+      communities: desired.policy.communities,
+      prepend: desired.policy.prepend,
+      isReflector: desired.clusterId !== undefined,
+      peerKind: (id) => this.peerKinds.get(id),
+    };
+
+    if (!this.speaker || identityChanged(prev, desired)) await this.replaceSpeaker(desired);
+    const speaker = this.speaker!;
+    for (const p of desired.peers) {
+      if (p.password) this.opts.log.warn('TCP MD5 passwords are not supported yet; the session will not come up if the peer requires one', { peer: p.address });
+    }
+    await speaker.setPeers(desired.peers.map(toPeerConfig));
+
+    const want = new Set(desired.originate);
+    for (const p of this.originated) if (!want.has(p)) (speaker.withdraw(p), this.originated.delete(p));
+    for (const p of want) if (!this.originated.has(p)) (speaker.originate(p), this.originated.add(p));
+    if (prev && policyChanged(prev, desired)) speaker.reevaluateExports();
+
+    try {
+      await this.opts.podNetwork?.apply(view, desired);
+    } catch (err) {
+      this.st.lastError = `pod network: ${(err as Error).message}`;
+      this.opts.log.error('pod network setup failed', { err });
+    }
+
+    this.st.ready = true;
+    this.st.lastSyncAt = new Date().toISOString();
+    this.st.lastSyncMs = performance.now() - t0;
+    this.emit('synced');
+  }
+
+  private async replaceSpeaker(desired: RoutingDesired): Promise<void> {
+    if (this.speaker) {
+      this.opts.log.warn('BGP identity changed; restarting the speaker', { asn: desired.asn, routerId: desired.routerId });
+      await this.speaker.stop('podroute: local AS, router id or listen address changed');
+      this.originated.clear();
+    }
+    const speaker = new Speaker(
+      {
+        asn: desired.asn,
+        routerId: desired.routerId,
+        listen: desired.listenAddresses.map((address) => ({ address, port: this.opts.flags.bgpPort })),
+        clusterId: desired.clusterId,
+        holdTime: this.opts.flags.holdTime,
+        maxPaths: this.opts.speaker?.maxPaths,
+        gracefulRestart: this.opts.speaker?.gracefulRestart,
+        importFilter: makeImportFilter(() => this.policy),
+        exportFilter: makeExportFilter(() => this.policy),
+      },
+      { log: this.opts.log.child({ component: 'bgp' }) },
+    );
+    speaker.on('bestChanges', (changes) => this.onBestChanges(changes));
+    speaker.on('peerState', (peer, state, prev) => this.opts.log.info('peer state', { peer, state, prev }));
+    this.speaker = speaker;
+    await speaker.start();
+  }
+
+  private onBestChanges(changes: BestChange[]): void {
+    const fib = this.opts.fib;
+    if (!fib) return;
+    const updates = new Map<string, FibRoute | null>();
+    for (const c of changes) {
+      const route = c.best && c.best.peerId !== null ? fibRouteFor(c, this.desired?.nodeAddresses ?? []) : null;
+      if (route) this.fibRoutes.set(c.prefix, route);
+      else this.fibRoutes.delete(c.prefix);
+      updates.set(c.prefix, route);
+    }
+    fib.update(updates);
+  }
+
+  private reportProblems(problems: RoutingProblem[]): void {
+    this.st.problems = problems;
+    const now = new Set<string>();
+    for (const p of problems) {
+      const key = `${p.node}|${p.annotation ?? ''}|${p.reason}`;
+      now.add(key);
+      if (this.lastProblems.has(key)) continue; // report each distinct problem once, not every sync
+      this.opts.log.warn('routing configuration problem; keeping the last good setting', { ...p });
+      this.emit('problem', p);
+    }
+    this.lastProblems = now;
+  }
+}
+
+function toPeerConfig(p: DesiredPeer) {
+  const { kind: _kind, nodeName, password: _password, ...rest } = p;
+  return { ...rest, ...(nodeName ? { description: nodeName } : {}) };
+}
+
+function identityChanged(a: RoutingDesired | undefined, b: RoutingDesired): boolean {
+  if (!a) return true;
+  return a.asn !== b.asn || a.routerId !== b.routerId || a.clusterId !== b.clusterId || a.listenAddresses.join() !== b.listenAddresses.join();
+}
+
+function policyChanged(a: RoutingDesired, b: RoutingDesired): boolean {
+  return JSON.stringify(a.policy) !== JSON.stringify(b.policy) || a.originate.join() !== b.originate.join();
+}
+
+function emptyPolicy(): PolicySnapshot {
+  return { ownPrefixes: [], importReject: [], communities: [], isReflector: false, peerKind: () => undefined };
+}
