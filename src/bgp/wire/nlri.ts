@@ -145,7 +145,7 @@ export function writeIpv6Prefix(text: string, out: Uint8Array, off: number): num
  * has its own loop that fills messages. Throws on bad prefixes or missing path ids.
  */
 export function writeNlriList(w: { bytes(b: Uint8Array): unknown; u32(v: number): unknown }, v6: boolean, prefixes: readonly string[], pathIds: readonly number[] | undefined, addPath: boolean): void {
-  if (addPath && (pathIds === undefined || pathIds.length !== prefixes.length)) {
+  if (addPath && (pathIds?.length ?? 0) !== prefixes.length) {
     throw new Error(`ADD-PATH is negotiated: need one path id per prefix (${prefixes.length} prefixes, ${pathIds?.length ?? 0} ids)`);
   }
   const tmp = new Uint8Array(17);
