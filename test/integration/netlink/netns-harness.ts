@@ -10,7 +10,7 @@ export function requireRoot(): void {
 }
 
 export function ip(args: string[], input?: string): string {
-  return execFileSync('ip', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('ip', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
 }
 
 export function ipJson<T = unknown>(args: string[]): T {

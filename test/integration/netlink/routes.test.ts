@@ -10,7 +10,7 @@ import { makeNetns, requireRoot, type TestNetns } from './netns-harness.js';
 
 requireRoot();
 
-const P = 196;
+const P = 201;
 interface IpRoute {
   dst: string;
   gateway?: string;

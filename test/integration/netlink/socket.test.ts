@@ -19,7 +19,7 @@ const RTNLGRP_IPV4_ROUTE = 7;
 
 /** Raw IPv4 route body: rtmsg + RTA_DST + RTA_GATEWAY (+ RTA_TABLE), written by hand on purpose. */
 function route4(w: NetlinkWriter, dst: number[], len: number, gw?: number[]): void {
-  w.u8(2).u8(len).u8(0).u8(0).u8(254).u8(196).u8(0).u8(1).u32(0);
+  w.u8(2).u8(len).u8(0).u8(0).u8(254).u8(201).u8(0).u8(1).u32(0);
   w.attr(1, Uint8Array.from(dst));
   if (gw) w.attr(5, Uint8Array.from(gw));
 }
@@ -89,9 +89,9 @@ describe('NetlinkSocket (rtnetlink)', () => {
     expect(r.ok).toBe(n - 1);
     expect([...r.errors.keys()]).toEqual([1234]);
     expect(r.errors.get(1234)!.code).toBe('EEXIST');
-    const count = ns.ip(['route', 'show', 'proto', '196']).trim().split('\n').length;
+    const count = ns.ip(['route', 'show', 'proto', '201']).trim().split('\n').length;
     expect(count).toBe(n - 1);
-    ns.ip(['route', 'flush', 'proto', '196']);
+    ns.ip(['route', 'flush', 'proto', '201']);
   });
 
   test('ENOBUFS on a lagging subscriber emits resync-needed and the socket keeps working', async () => {
@@ -100,7 +100,7 @@ describe('NetlinkSocket (rtnetlink)', () => {
       const events: NetlinkResyncError[] = [];
       sub.on('resync-needed', (e: NetlinkResyncError) => events.push(e));
       // Flood while our event loop is blocked in execFileSync: the subscriber cannot keep up.
-      const lines = Array.from({ length: 2000 }, (_, i) => `route add 10.200.${i >> 8}.${i & 255}/32 via 10.0.0.2 proto 197`).join('\n');
+      const lines = Array.from({ length: 2000 }, (_, i) => `route add 10.200.${i >> 8}.${i & 255}/32 via 10.0.0.2 proto 202`).join('\n');
       ns.ip(['-batch', '-'], lines);
       await new Promise((r) => setTimeout(r, 50));
       expect(events.length).toBeGreaterThanOrEqual(1);
@@ -110,7 +110,7 @@ describe('NetlinkSocket (rtnetlink)', () => {
       expect(links.length).toBe(2);
     } finally {
       sub.close();
-      ns.ip(['route', 'flush', 'proto', '197']);
+      ns.ip(['route', 'flush', 'proto', '202']);
     }
   });
 
@@ -138,7 +138,7 @@ describe('NetlinkSocket (rtnetlink)', () => {
       expect(links.length).toBe(2);
     } finally {
       small.close();
-      ns.ip(['route', 'flush', 'proto', '196']);
+      ns.ip(['route', 'flush', 'proto', '201']);
     }
   });
 

@@ -32,9 +32,9 @@ function asMessage(type: number, fn: (w: NetlinkWriter) => void) {
 
 describe('writeRoute', () => {
   test('IPv4, one next hop: rtmsg + TABLE + DST + PRIORITY + GATEWAY + OIF', () => {
-    const r: RouteSpec = { prefix: '192.0.2.0/24', table: 254, protocol: 196, metric: 20, nextHops: [{ gateway: '10.0.0.2', ifindex: 3 }] };
+    const r: RouteSpec = { prefix: '192.0.2.0/24', table: 254, protocol: 201, metric: 20, nextHops: [{ gateway: '10.0.0.2', ifindex: 3 }] };
     expect(body((w) => writeRoute(w, r))).toBe(
-      '02180000' + 'fec40001' + '00000000' +
+      '02180000' + 'fec90001' + '00000000' +
         '08000f00fe000000' +
         '08000100c0000200' +
         '0800060014000000' +
@@ -44,7 +44,7 @@ describe('writeRoute', () => {
   });
 
   test('table ≥ 256 leaves rtm_table 0 and sends RTA_TABLE', () => {
-    const b = body((w) => writeRoute(w, { prefix: '10.1.0.0/16', table: 1000, protocol: 196, nextHops: [{ gateway: '10.0.0.2' }] }));
+    const b = body((w) => writeRoute(w, { prefix: '10.1.0.0/16', table: 1000, protocol: 201, nextHops: [{ gateway: '10.0.0.2' }] }));
     expect(b.slice(8, 10)).toBe('00');
     expect(b.slice(24, 40)).toBe('08000f00e8030000');
   });
@@ -62,7 +62,7 @@ describe('writeRoute', () => {
   });
 
   test('IPv4 route via an IPv6 gateway uses RTA_VIA {u16 family; addr}', () => {
-    const b = body((w) => writeRoute(w, { prefix: '10.9.0.0/16', protocol: 196, nextHops: [{ gateway: 'fe80::1', ifindex: 2 }] }));
+    const b = body((w) => writeRoute(w, { prefix: '10.9.0.0/16', protocol: 201, nextHops: [{ gateway: 'fe80::1', ifindex: 2 }] }));
     expect(b).toContain('16001200' + '0a00' + 'fe800000000000000000000000000001');
   });
 
@@ -72,31 +72,31 @@ describe('writeRoute', () => {
   });
 
   test('delete key: scope NOWHERE, protocol and metric, no next hops', () => {
-    expect(body((w) => writeRouteKey(w, { prefix: '2001:db8::/32', table: 254, protocol: 196, metric: 20 }))).toBe(
-      '0a200000' + 'fec4ff00' + '00000000' + '08000f00fe000000' + '14000100' + '20010db8000000000000000000000000' + '0800060014000000',
+    expect(body((w) => writeRouteKey(w, { prefix: '2001:db8::/32', table: 254, protocol: 201, metric: 20 }))).toBe(
+      '0a200000' + 'fec9ff00' + '00000000' + '08000f00fe000000' + '14000100' + '20010db8000000000000000000000000' + '0800060014000000',
     );
   });
 
   test('default route omits RTA_DST; host bits are refused', () => {
-    expect(body((w) => writeRoute(w, { prefix: '0.0.0.0/0', protocol: 196, nextHops: [{ gateway: '10.0.0.2' }] }))).toBe(
-      '02000000' + 'fec40001' + '00000000' + '08000f00fe000000' + '080005000a000002',
+    expect(body((w) => writeRoute(w, { prefix: '0.0.0.0/0', protocol: 201, nextHops: [{ gateway: '10.0.0.2' }] }))).toBe(
+      '02000000' + 'fec90001' + '00000000' + '08000f00fe000000' + '080005000a000002',
     );
-    expect(() => body((w) => writeRoute(w, { prefix: '10.0.0.1/24', protocol: 196, nextHops: [] }))).toThrow(/host bits/);
+    expect(() => body((w) => writeRoute(w, { prefix: '10.0.0.1/24', protocol: 201, nextHops: [] }))).toThrow(/host bits/);
   });
 });
 
 describe('parseRoute', () => {
   test('round trip of single-hop and ECMP routes, v4 and v6', () => {
     const specs: RouteSpec[] = [
-      { prefix: '192.0.2.0/24', table: 254, protocol: 196, metric: 20, nextHops: [{ gateway: '10.0.0.2', ifindex: 3 }] },
-      { prefix: '2001:db8::/48', table: 100, protocol: 196, metric: 1024, nextHops: [{ gateway: 'fd00::2', ifindex: 4, weight: 1 }, { gateway: 'fd00::3', ifindex: 4, weight: 5 }] },
-      { prefix: '0.0.0.0/0', table: 5000, protocol: 196, metric: 0, nextHops: [{ gateway: '10.0.0.2' }] },
+      { prefix: '192.0.2.0/24', table: 254, protocol: 201, metric: 20, nextHops: [{ gateway: '10.0.0.2', ifindex: 3 }] },
+      { prefix: '2001:db8::/48', table: 100, protocol: 201, metric: 1024, nextHops: [{ gateway: 'fd00::2', ifindex: 4, weight: 1 }, { gateway: 'fd00::3', ifindex: 4, weight: 5 }] },
+      { prefix: '0.0.0.0/0', table: 5000, protocol: 201, metric: 0, nextHops: [{ gateway: '10.0.0.2' }] },
     ];
     for (const s of specs) {
       const r = parseRoute(asMessage(24, (w) => writeRoute(w, s)))!;
       expect(r.prefix).toBe(s.prefix);
       expect(r.table).toBe(s.table);
-      expect(r.protocol).toBe(196);
+      expect(r.protocol).toBe(201);
       expect(r.metric).toBe(s.metric);
       expect(r.nextHops).toEqual(s.nextHops);
     }
@@ -105,7 +105,7 @@ describe('parseRoute', () => {
   test('decodes a kernel multipath reply with flags (RTNH_F_LINKDOWN)', () => {
     const w = new NetlinkWriter();
     w.beginMessage(24, 2, 0, 0);
-    w.u8(2).u8(32).u8(0).u8(0).u8(254).u8(196).u8(0).u8(1).u32(0);
+    w.u8(2).u8(32).u8(0).u8(0).u8(254).u8(201).u8(0).u8(1).u32(0);
     w.attrU32(15, 254).attr(1, Uint8Array.from([10, 1, 2, 3]));
     w.attr(9, Buffer.from('1000' + '10' + '02' + '05000000' + '080005000a000002', 'hex'));
     w.endMessage();
@@ -162,8 +162,8 @@ describe('link and address', () => {
 });
 
 describe('route protocol', () => {
-  test('default 196 is valid; kernel/bird/zebra/bgp numbers are refused', () => {
-    expect(checkRouteProtocol(PODROUTE_RTPROT_DEFAULT)).toBe(196);
-    for (const n of [2, 3, 4, 11, 12, 186, 0, 256]) expect(() => checkRouteProtocol(n)).toThrow(RangeError);
+  test('default 201 is valid; kernel/bird/zebra/FRR numbers are refused', () => {
+    expect(checkRouteProtocol(PODROUTE_RTPROT_DEFAULT)).toBe(201);
+    for (const n of [2, 3, 4, 11, 12, 186, 196, 198, 0, 256]) expect(() => checkRouteProtocol(n)).toThrow(RangeError);
   });
 });
