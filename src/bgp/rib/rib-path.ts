@@ -6,6 +6,11 @@ import type { RejectReason, RibPath } from './types.js';
 
 export class Path implements RibPath {
   stale = false;
+  /**
+   * `[this]`, shared: the paths (and ECMP set) of every single-path entry this path is alone in.
+   * Entry arrays are never mutated, so a full table from one UPDATE shares one array, not 900.
+   */
+  readonly solo: RibPath[];
   constructor(
     readonly peerId: string | null,
     readonly attrs: PathAttributes,
@@ -17,7 +22,9 @@ export class Path implements RibPath {
     readonly receivedAt: number,
     readonly pathId: number | undefined,
     readonly rejected: RejectReason | undefined,
-  ) {}
+  ) {
+    this.solo = [this];
+  }
 }
 
 /** Two paths that forward and advertise alike (used to not report a refresh as a change). */

@@ -3,8 +3,14 @@
 //
 // Speed comes from doing per-UPDATE work once: an UPDATE's attribute set is interned by its raw
 // bytes, loop-checked, and wrapped in ONE RibPath shared by all its ~900 prefixes; per prefix we do
-// Map operations and (only when a prefix has several paths) the decision. Changes are recorded on
-// the entry itself (dirty flag, journal position), so a million new prefixes cost no side sets.
+// one lookup in the prefix table and (only when a prefix has several paths) the decision. Changes
+// are recorded on the entry itself (dirty flag, journal position), so a million new prefixes cost
+// no side sets.
+//
+// Adj-RIB-In is not a table of its own: like BIRD and FRR, a peer's accepted paths hang off the
+// Loc-RIB entries (found by peer id and ADD-PATH id in the entry's short path list), so a full
+// table costs one index, not one per peer. Only rejected paths (loops, import filter) sit in a
+// small per-peer map. The price: peerDown and the Adj-RIB-In listing walk the Loc-RIB, once.
 //
 // Outbound: every entry whose paths changed is appended once to a journal shared by all peers;
 // each established peer has a cursor into it (plus, right after peerUp, an iterator over the
@@ -26,8 +32,9 @@ import { AdjRibOut, BatchBuilder, type OutboundBatch } from './adj-rib-out.js';
 import { AttrCache, attrsSignature } from './attr-cache.js';
 import { multipathSet, rankPaths, type DecisionContext } from './decide.js';
 import type { ExportContext } from './export-rules.js';
-import { LocEntry, NO_PATHS } from './loc-entry.js';
+import { newEntry, NO_PATHS, setEntryPaths, type LocEntry } from './loc-entry.js';
 import { loopReason, type LoopContext } from './loop-check.js';
+import { PrefixTable } from './prefix-table.js';
 import { Path, samePathList } from './rib-path.js';
 import type {
   BestChange,
@@ -61,9 +68,10 @@ interface OutboundQueue {
 
 interface PeerState {
   info: PeerInfo;
-  /** Adj-RIB-In: prefix (or "prefix#pathId" under ADD-PATH) → path, rejected ones included. */
-  adjIn: Map<string, Path>;
+  /** Accepted paths in the Loc-RIB (per prefix and path id). */
   accepted: number;
+  /** Received but not eligible: "prefix" or "prefix#pathId" → path. */
+  rejected: Map<string, Path>;
   routerId: string;
   out: OutboundQueue | null;
 }
@@ -73,10 +81,16 @@ export interface RibInit extends RibOptions {
   encoder?: UpdateEncoder;
 }
 
+const adjInKey = (prefix: string, pathId: number | undefined): string => (pathId === undefined ? prefix : prefix + '#' + pathId);
 const prefixOfKey = (key: string): string => {
   const i = key.indexOf('#');
   return i < 0 ? key : key.slice(0, i);
 };
+
+function indexOfSource(paths: readonly RibPath[], peerId: string | null, pathId: number | undefined): number {
+  for (let i = 0; i < paths.length; i++) if (paths[i].peerId === peerId && paths[i].pathId === pathId) return i;
+  return -1;
+}
 
 export class Rib {
   private readonly localAsn: number;
@@ -91,7 +105,7 @@ export class Rib {
 
   private readonly attrCache = new AttrCache();
   private readonly peers = new Map<string, PeerState>();
-  private readonly loc = new Map<string, LocEntry>();
+  private readonly loc = new PrefixTable<LocEntry>();
   private readonly familySize = { 'ipv4-unicast': 0, 'ipv6-unicast': 0 };
   private readonly originated = new Map<string, Path>();
   /** Removed entries whose removal is not yet drained: reused if the prefix returns before. */
@@ -121,7 +135,7 @@ export class Rib {
 
   addPeer(p: PeerInfo): void {
     if (this.peers.has(p.id)) return this.updatePeer(p);
-    this.peers.set(p.id, { info: p, adjIn: new Map(), accepted: 0, routerId: p.routerId ?? p.address, out: null });
+    this.peers.set(p.id, { info: p, accepted: 0, rejected: new Map(), routerId: p.routerId ?? p.address, out: null });
   }
 
   /**
@@ -136,7 +150,7 @@ export class Rib {
     for (const other of this.peers.values()) {
       if (!other.out) continue;
       other.out.adjOut.invalidate(other.info);
-      other.out.dump = this.loc.values();
+      other.out.dump = this.loc.valuesSnapshot().values();
     }
   }
 
@@ -153,7 +167,7 @@ export class Rib {
     st.routerId = s.routerId;
     const adjOut = new AdjRibOut(st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
     const cursor = this.journalBase + this.journal.length;
-    st.out = { adjOut, codec: s.codec, dump: this.loc.values(), eorPending: [...s.families], cursor, batches: [], encoded: [] };
+    st.out = { adjOut, codec: s.codec, dump: this.loc.valuesSnapshot().values(), eorPending: [...s.families], cursor, batches: [], encoded: [] };
     this.outPeers++;
     if (cursor > this.maxCursor) this.maxCursor = cursor;
   }
@@ -166,29 +180,39 @@ export class Rib {
     const st = this.peer(id);
     if (st.out) this.closeOutbound(st);
     if (opts?.keepStale) {
-      for (const path of st.adjIn.values()) path.stale = true;
+      for (const e of this.loc.values()) for (const p of e.paths) if (p.peerId === id) p.stale = true;
+      for (const p of st.rejected.values()) p.stale = true;
       return;
     }
-    for (const [key, path] of st.adjIn) {
-      if (path.rejected === undefined) this.locRemove(prefixOfKey(key), path);
-    }
-    st.adjIn.clear();
+    this.dropPeerPaths(id, () => true);
     st.accepted = 0;
+    st.rejected.clear();
   }
 
   /** End of graceful restart: drop the peer's paths still stale (in one family, or all). */
   sweepStale(id: string, family?: Family): void {
     const st = this.peer(id);
-    for (const [key, path] of st.adjIn) {
-      if (!path.stale) continue;
-      const prefix = prefixOfKey(key);
-      if (family !== undefined && prefixFamily(prefix) !== family) continue;
-      st.adjIn.delete(key);
-      if (path.rejected === undefined) {
-        st.accepted--;
-        this.locRemove(prefix, path);
-      }
+    st.accepted -= this.dropPeerPaths(id, (p) => p.stale === true, family);
+    for (const [key, p] of st.rejected) {
+      if (p.stale && (family === undefined || prefixFamily(key) === family)) st.rejected.delete(key);
     }
+  }
+
+  /** Remove the peer's paths that match from every entry (of one family); returns how many. */
+  private dropPeerPaths(id: string, which: (p: RibPath) => boolean, family?: Family): number {
+    let removed = 0;
+    for (const e of this.loc.valuesSnapshot()) {
+      if (family !== undefined && e.family !== family) continue;
+      const old = e.paths;
+      let hit = false;
+      for (const p of old) if (p.peerId === id && which(p)) hit = true;
+      if (!hit) continue;
+      const next = old.filter((p) => !(p.peerId === id && which(p)));
+      removed += old.length - next.length;
+      if (next.length === 0) this.removeEntry(e);
+      else this.setPaths(e, next);
+    }
+    return removed;
   }
 
   // ---- input ----
@@ -218,17 +242,12 @@ export class Rib {
 
   private withdrawList(st: PeerState, list: NlriList): void {
     const { prefixes, pathIds } = list;
-    const adjIn = st.adjIn;
+    const peerId = st.info.id;
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i];
-      const key = pathIds ? prefix + '#' + pathIds[i] : prefix;
-      const prev = adjIn.get(key);
-      if (prev === undefined) continue;
-      adjIn.delete(key);
-      if (prev.rejected === undefined) {
-        st.accepted--;
-        this.locRemove(prefix, prev);
-      }
+      const pathId = pathIds?.[i];
+      if (this.locRemove(prefix, peerId, pathId) !== undefined) st.accepted--;
+      else if (st.rejected.size > 0) st.rejected.delete(adjInKey(prefix, pathId));
     }
   }
 
@@ -279,26 +298,17 @@ export class Rib {
       return p;
     };
 
-    const adjIn = st.adjIn;
+    const rejected = st.rejected;
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i];
-      let path: Path;
-      let key = prefix;
-      if (shared !== null) path = shared;
-      else {
-        const pathId = pathIds?.[i];
-        if (pathId !== undefined) key = prefix + '#' + pathId;
-        path = variant(filter ? filter(info, prefix, attrs) : attrs, pathId);
-      }
-      const prev = adjIn.get(key);
-      adjIn.set(key, path);
-      const prevOk = prev !== undefined && prev.rejected === undefined;
+      const pathId = pathIds === undefined ? undefined : pathIds[i];
+      const path = shared !== null ? shared : variant(filter ? filter(info, prefix, attrs) : attrs, pathId);
       if (path.rejected === undefined) {
-        if (!prevOk) st.accepted++;
-        this.locPut(prefix, family, path, prevOk ? prev : undefined);
-      } else if (prevOk) {
-        st.accepted--;
-        this.locRemove(prefix, prev);
+        if (rejected.size > 0) rejected.delete(adjInKey(prefix, pathId));
+        if (!this.locPut(prefix, family, path)) st.accepted++;
+      } else {
+        if (this.locRemove(prefix, peerId, pathId) !== undefined) st.accepted--;
+        rejected.set(adjInKey(prefix, pathId), path);
       }
     }
   }
@@ -313,76 +323,78 @@ export class Rib {
     delete full.mpUnreach;
     const interned = this.attrCache.internByContent(full);
     const path = new Path(null, interned, nextHop, false, this.localAsn, this.routerId, '', this.now(), undefined, undefined);
-    const prev = this.originated.get(canon);
     this.originated.set(canon, path);
-    this.locPut(canon, family, path, prev);
+    this.locPut(canon, family, path);
   }
 
   withdrawOriginated(prefix: string): void {
     const canon = normalizePrefix(prefix);
-    const prev = this.originated.get(canon);
-    if (!prev) return;
-    this.originated.delete(canon);
-    this.locRemove(canon, prev);
+    if (!this.originated.delete(canon)) return;
+    this.locRemove(canon, null, undefined);
   }
 
   // ---- Loc-RIB maintenance ----
 
-  /** `path` joins the prefix's paths, replacing `prev` (the same source's previous path) if given. */
-  private locPut(prefix: string, family: Family, path: RibPath, prev: RibPath | undefined): void {
+  /**
+   * `path` joins the prefix's paths, replacing the one from the same source (peer and ADD-PATH id:
+   * the implicit withdraw of RFC 4271 §3.1). Returns whether it replaced one.
+   */
+  private locPut(prefix: string, family: Family, path: Path): boolean {
     let e = this.loc.get(prefix);
     if (e === undefined) {
-      const paths = [path];
+      const paths = path.solo;
       e = this.limbo.size > 0 ? this.limbo.get(prefix) : undefined;
       if (e !== undefined) {
         this.limbo.delete(prefix);
-        e.paths = paths;
-        e.multipath = paths;
-      } else e = new LocEntry(prefix, family, paths);
+        setEntryPaths(e, paths, paths);
+      } else e = newEntry(prefix, family, paths);
       this.loc.set(prefix, e);
       this.familySize[family]++;
       this.touch(e);
-      return;
+      return false;
     }
     const old = e.paths;
-    if (prev !== undefined && old.length === 1 && old[0] === prev) {
-      const paths = [path];
-      e.paths = paths;
-      e.multipath = paths;
+    const i = indexOfSource(old, path.peerId, path.pathId);
+    if (i === 0 && old.length === 1) {
+      const paths = path.solo;
+      setEntryPaths(e, paths, paths);
       this.touch(e);
-      return;
+      return true;
     }
     let next: RibPath[];
-    const i = prev === undefined ? -1 : old.indexOf(prev);
     if (i >= 0) {
       next = old.slice();
       next[i] = path;
     } else next = [...old, path];
     this.setPaths(e, next);
+    return i >= 0;
   }
 
-  private locRemove(prefix: string, prev: RibPath): void {
+  /** Remove the path from this source (peer id, or null for ours; ADD-PATH id); returns it. */
+  private locRemove(prefix: string, peerId: string | null, pathId: number | undefined): RibPath | undefined {
     const e = this.loc.get(prefix);
-    if (e === undefined) return;
+    if (e === undefined) return undefined;
     const old = e.paths;
-    if (old.length === 1) {
-      if (old[0] !== prev) return;
-      this.loc.delete(prefix);
-      this.familySize[e.family]--;
-      e.paths = NO_PATHS;
-      e.multipath = NO_PATHS;
-      if (e.reported !== null) this.limbo.set(prefix, e);
-      this.touch(e);
-      return;
-    }
-    const next = old.filter((p) => p !== prev);
-    if (next.length !== old.length) this.setPaths(e, next);
+    const i = indexOfSource(old, peerId, pathId);
+    if (i < 0) return undefined;
+    const gone = old[i];
+    if (old.length === 1) this.removeEntry(e);
+    else this.setPaths(e, old.filter((_, j) => j !== i));
+    return gone;
+  }
+
+  /** The entry's last path went: out of the Loc-RIB (kept in limbo until its removal is drained). */
+  private removeEntry(e: LocEntry): void {
+    this.loc.delete(e.prefix);
+    this.familySize[e.family]--;
+    setEntryPaths(e, NO_PATHS, NO_PATHS);
+    if (e.reported !== null) this.limbo.set(e.prefix, e);
+    this.touch(e);
   }
 
   private setPaths(e: LocEntry, next: RibPath[]): void {
     const ranked = rankPaths(next, this.localAsn);
-    e.paths = ranked;
-    e.multipath = ranked.length === 1 ? ranked : multipathSet(ranked, this.decision);
+    setEntryPaths(e, ranked, ranked.length === 1 ? ranked : multipathSet(ranked, this.decision));
     this.touch(e);
   }
 
@@ -522,8 +534,11 @@ export class Rib {
     for (const e of this.loc.values()) if (family === undefined || e.family === family) yield e;
   }
 
+  /** The peer's Adj-RIB-In: accepted paths (walks the Loc-RIB) then rejected ones. */
   *adjRibIn(peerId: string): IterableIterator<{ prefix: string; path: RibPath }> {
-    for (const [key, path] of this.peer(peerId).adjIn) yield { prefix: prefixOfKey(key), path };
+    const st = this.peer(peerId);
+    for (const e of this.loc.valuesSnapshot()) for (const path of e.paths) if (path.peerId === peerId) yield { prefix: e.prefix, path };
+    for (const [key, path] of st.rejected) yield { prefix: prefixOfKey(key), path };
   }
 
   /** What we advertise to the peer now: prefix → attributes (empty when not established). */
@@ -533,7 +548,7 @@ export class Rib {
 
   peerCounters(peerId: string): PeerCounters {
     const st = this.peer(peerId);
-    return { received: st.adjIn.size, accepted: st.accepted, advertised: st.out?.adjOut.sent.size ?? 0 };
+    return { received: st.accepted + st.rejected.size, accepted: st.accepted, advertised: st.out?.adjOut.sent.size ?? 0 };
   }
 
   size(family?: Family): number {
