@@ -12,9 +12,12 @@ import { resolveStatic } from './staticFiles.js';
 import type { StatusProvider } from './status.js';
 import { summarizeStatus } from './summary.js';
 
+/** Next to kube-router's health port (20244); documented in docs/status-api.md. */
+export const DEFAULT_OBSERVE_PORT = 20245;
+
 export interface ObserveServerOptions {
   host?: string; // default 127.0.0.1
-  port: number; // 0 picks a free port
+  port?: number; // default DEFAULT_OBSERVE_PORT; 0 picks a free port
   provider: StatusProvider;
   metrics: Metrics;
   /** Directory with the dashboard's files; defaults to web/ at the package root. */
@@ -136,7 +139,7 @@ export async function startObserveServer(opts: ObserveServerOptions): Promise<Ob
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, host, () => {
+    server.listen(opts.port ?? DEFAULT_OBSERVE_PORT, host, () => {
       server.off('error', reject);
       resolveListen();
     });
