@@ -1,0 +1,153 @@
+// The service proxy controller: level-triggered. Events only mark a Service dirty; a debounced
+// loop recomputes the dirty Services (pure computeService) and reconciles just their IPVS entries;
+// a periodic full sync repairs drift; a short tick finishes graceful terminations.
+
+import type { ClusterView, EndpointSliceView } from '../cluster/view.js';
+import type { IpvsClient } from '../netlink/ipvs/client.js';
+import { parseCidr } from './cidr.js';
+import type { ProxyConfig } from './config.js';
+import { computeIpvs, computeService, makeContext, type DesiredService } from './desired.js';
+import { serviceKey } from './endpoints.js';
+import type { OwnershipStore } from './ownership.js';
+import { IpvsReconciler, type SyncStats } from './reconciler.js';
+import type { VipInterface } from './vip.js';
+
+export interface ProxyControllerDeps {
+  client: IpvsClient;
+  ownership: OwnershipStore;
+  cfg: ProxyConfig;
+  getView: () => ClusterView;
+  /** Omit to leave VIP addresses alone (e.g. a test that adds them itself). */
+  vip?: VipInterface;
+  now?: () => number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface TimerOptions {
+  debounceMs?: number;
+  resyncMs?: number;
+  drainTickMs?: number;
+}
+
+export class ProxyController {
+  readonly reconciler: IpvsReconciler;
+  private readonly dirty = new Set<string>();
+  private readonly vipsByOwner = new Map<string, string[]>();
+  private timers: NodeJS.Timeout[] = [];
+  private debounce?: NodeJS.Timeout;
+  private running: Promise<unknown> = Promise.resolve();
+  lastProblems: string[] = [];
+
+  constructor(private readonly deps: ProxyControllerDeps) {
+    this.reconciler = new IpvsReconciler(deps.client, deps.ownership, {
+      graceMs: deps.cfg.gracefulTerminationSeconds * 1000,
+      excluded: deps.cfg.excludedCidrs.map(parseCidr),
+      now: deps.now,
+    });
+  }
+
+  serviceChanged(namespace: string, name: string): void {
+    this.markDirty(`${namespace}/${name}`);
+  }
+  endpointSliceChanged(s: Pick<EndpointSliceView, 'namespace' | 'serviceName'>): void {
+    this.markDirty(`${s.namespace}/${s.serviceName}`);
+  }
+
+  private markDirty(owner: string): void {
+    this.dirty.add(owner);
+    if (this.timers.length && !this.debounce) this.debounce = setTimeout(() => { this.debounce = undefined; void this.serialize(() => this.syncDirty()); }, this.debounceMs);
+  }
+  private debounceMs = 50;
+
+  /** Runs syncs one at a time: IPVS state is shared, two overlapping syncs would race. */
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.running.then(fn, fn);
+    this.running = p.catch((e: unknown) => this.deps.log?.('proxy sync failed', { error: String(e) }));
+    return p;
+  }
+
+  private desiredFor(owners: Iterable<string>): Map<string, DesiredService> {
+    const view = this.deps.getView();
+    const ctx = makeContext(view, this.deps.cfg);
+    const wanted = new Set(owners);
+    const slices = new Map<string, EndpointSliceView[]>();
+    for (const s of view.endpointSlices.values()) {
+      const k = `${s.namespace}/${s.serviceName}`;
+      if (!wanted.has(k)) continue;
+      let l = slices.get(k);
+      if (!l) slices.set(k, (l = []));
+      l.push(s);
+    }
+    const out = new Map<string, DesiredService>();
+    for (const o of wanted) {
+      const svc = view.services.get(o);
+      if (svc && serviceKey(svc) === o) out.set(o, computeService(svc, slices.get(o) ?? [], ctx));
+    }
+    return out;
+  }
+
+  /** Syncs the Services marked dirty (and those still draining). */
+  async syncDirty(): Promise<SyncStats> {
+    const owners = new Set([...this.dirty, ...this.reconciler.drainingOwners()]);
+    this.dirty.clear();
+    const desired = this.desiredFor(owners);
+    const st = await this.reconciler.syncOwners(owners, desired);
+    this.updateVips(owners, desired);
+    this.report(st);
+    return st;
+  }
+
+  /** Recomputes everything and reconciles the whole IPVS table we own. */
+  async fullSync(): Promise<SyncStats> {
+    this.dirty.clear();
+    const d = computeIpvs(this.deps.getView(), this.deps.cfg);
+    this.lastProblems = d.problems;
+    const st = await this.reconciler.fullSync(d.services);
+    this.vipsByOwner.clear();
+    this.updateVips(d.services.keys(), d.services);
+    this.report(st);
+    return st;
+  }
+
+  private updateVips(owners: Iterable<string>, desired: ReadonlyMap<string, DesiredService>): void {
+    let changed = false;
+    for (const o of owners) {
+      const next = desired.get(o)?.vips ?? [];
+      const prev = this.vipsByOwner.get(o) ?? [];
+      if (next.join() !== prev.join()) changed = true;
+      if (next.length) this.vipsByOwner.set(o, next);
+      else this.vipsByOwner.delete(o);
+    }
+    if (this.deps.vip && (changed || this.vipsByOwner.size === 0)) {
+      const all = new Set<string>();
+      for (const v of this.vipsByOwner.values()) for (const a of v) all.add(a);
+      this.deps.vip.sync(all);
+    }
+  }
+
+  private report(st: SyncStats): void {
+    if (st.errors.length || st.conflicts.length) this.deps.log?.('proxy sync problems', { errors: st.errors.slice(0, 20), conflicts: st.conflicts.slice(0, 20) });
+  }
+
+  start(t: TimerOptions = {}): Promise<SyncStats> {
+    this.debounceMs = t.debounceMs ?? 50;
+    this.deps.vip?.ensure();
+    const first = this.serialize(() => this.fullSync());
+    this.timers.push(setInterval(() => void this.serialize(() => this.fullSync()), t.resyncMs ?? 300_000));
+    this.timers.push(setInterval(() => { if (this.reconciler.draining.size) void this.serialize(() => this.syncDirty()); }, t.drainTickMs ?? 2000));
+    return first;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+    await this.running;
+  }
+
+  /** Waits for queued syncs (tests). */
+  idle(): Promise<unknown> {
+    return this.running;
+  }
+}
