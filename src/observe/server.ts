@@ -111,7 +111,8 @@ export async function startObserveServer(opts: ObserveServerOptions): Promise<Ob
       return send(res, ok ? 200 : 503, 'text/plain; charset=utf-8', `${lines.join('\n')}\n`, head);
     }
     if (path.startsWith('/api/')) {
-      const h = api[path.replace(/\/+$/, '')];
+      const key = path.replace(/\/+$/, '');
+      const h = Object.hasOwn(api, key) ? api[key] : undefined;
       if (!h) return sendJson(res, 404, { error: `no API endpoint ${path}` }, head);
       return sendJson(res, 200, h(url.searchParams), head);
     }

@@ -99,3 +99,22 @@ test('the page has no console errors and a screenshot is saved', async () => {
   await saveScreenshot(page, join(findPackageRoot(), 'test-artifacts', 'dashboard-full.png'), { fullPage: true });
   expect(pageErrors).toEqual([]);
 });
+
+test('text from the network is shown as text, never as markup', async () => {
+  const { page } = session!;
+  provider.peerList[1].description = '<img src=x id=injected onerror="document.body.dataset.pwned=1">tor-b';
+  const polls = Number(await page.evaluate(() => document.body.dataset.polls));
+  await waitForPolls(page, polls + 2);
+  expect(await page.textContent('#peers tr[data-peer="192.0.2.2"]')).toContain('<img src=x');
+  expect(await page.locator('#injected').count()).toBe(0);
+  expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
+});
+
+test('when the agent stops answering, the last data stays and a banner says so', async () => {
+  const { page } = session!;
+  await server!.close();
+  server = undefined;
+  await page.waitForSelector('#banner:not(.hidden)', { timeout: 10_000 });
+  expect(await page.textContent('#banner')).toContain('Cannot read the agent');
+  expect((await peerRows(page)).length).toBe(4);
+});
