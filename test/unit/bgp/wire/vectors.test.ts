@@ -68,8 +68,8 @@ describe('UPDATE', () => {
     expect(d.attributes).toEqual({ origin: 0, asPath: [{ type: 2, asns: [65001, 65002] }], nextHop: '10.0.0.1' });
     expect(d.nlri.prefixes).toEqual(['10.1.2.0/23']);
   });
-  test('IPv6 with global + link-local next hop (RFC 2545) and communities', () => {
-    const mp = '80 0e 31 0002 01 20 20010db8000000000000000000000001 fe800000000000000000000000000001 00 20 20010db8 30 20010db80001';
+  test('IPv6 with global + link-local next hop (RFC 2545), MP_REACH_NLRI with Extended Length as FRR sends it', () => {
+    const mp = '90 0e 0031 0002 01 20 20010db8000000000000000000000001 fe800000000000000000000000000001 00 20 20010db8 30 20010db80001';
     const b = update('', mp + '40 01 01 00' + '40 02 06 02 01 0000fde9' + 'c0 08 04 fde90064', '');
     const d = decodeMessage(b, ctx()) as UpdateMessage;
     expect(d.attributes).toEqual({
