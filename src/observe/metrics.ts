@@ -75,6 +75,17 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   const registers = [registry];
 
   // A throwing provider must not turn /metrics into a 500: the rest of the scrape is still useful.
+  // One scrape asks for peers() from a dozen collect callbacks; within a text() call each provider
+  // method runs once, so a scrape costs one read of each subsystem and all series agree.
+  let scrape: Map<string, unknown> | undefined;
+  const read = <T>(key: string, fn: () => T): T => {
+    if (!scrape) return fn();
+    if (!scrape.has(key)) scrape.set(key, fn());
+    return scrape.get(key) as T;
+  };
+  const peers = () => read('peers', () => provider.peers());
+  const health = () => read('health', () => provider.health());
+  const fib = () => read('fib', () => provider.fib!());
   const guard = (subsystem: string, fn: () => void): void => {
     try {
       fn();
@@ -105,7 +116,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       collect() {
         this.reset();
         guard('bgp', () => {
-          for (const p of provider.peers()) this.set({ peer: p.address, peer_asn: String(p.asn) }, pick(p));
+          for (const p of peers()) this.set({ peer: p.address, peer_asn: String(p.asn) }, pick(p));
         });
       },
     });
@@ -115,7 +126,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       collect() {
         this.reset();
         guard('bgp', () => {
-          for (const p of provider.peers()) {
+          for (const p of peers()) {
             const v = pick(p);
             // inc(0) still creates the series, so a fresh peer shows 0 instead of being absent.
             this.inc({ peer: p.address, peer_asn: String(p.asn) }, Number.isFinite(v) && v > 0 ? v : 0);
@@ -134,7 +145,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     collect() {
       this.reset();
       guard('bgp', () => {
-        for (const p of provider.peers()) {
+        for (const p of peers()) {
           for (const s of PEER_STATES) this.set({ peer: p.address, peer_asn: String(p.asn), state: s }, s === p.state ? 1 : 0);
         }
       });
@@ -148,8 +159,8 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     collect() {
       this.reset();
       guard('bgp', () => {
-        const peers = provider.peers();
-        for (const s of PEER_STATES) this.set({ state: s }, peers.filter((p) => p.state === s).length);
+        const all = peers();
+        for (const s of PEER_STATES) this.set({ state: s }, all.filter((p) => p.state === s).length);
       });
     },
   });
@@ -194,7 +205,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       this.reset();
       if (!provider.fib) return;
       guard('fib', () => {
-        const f = provider.fib!();
+        const f = fib();
         this.set({ state: 'installed' }, f.installed);
         this.set({ state: 'pending' }, f.pending);
         this.set({ state: 'error' }, f.errors);
@@ -210,7 +221,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       this.reset();
       if (!provider.fib) return;
       guard('fib', () => {
-        const at = provider.fib!().lastSyncAt;
+        const at = fib().lastSyncAt;
         const t = at ? Date.parse(at) : NaN;
         if (Number.isFinite(t)) this.set(t / 1000);
       });
@@ -234,13 +245,13 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     collect() {
       this.reset();
       guard('health', () => {
-        for (const c of provider.health().controllers) this.set({ controller: c.name }, c.ready ? 1 : 0);
+        for (const c of health().controllers) this.set({ controller: c.name }, c.ready ? 1 : 0);
       });
     },
   });
   new Gauge({
     name: 'podroute_agent_ready', help: '1 when /readyz answers 200.', registers,
-    collect() { this.reset(); guard('health', () => this.set(provider.health().ready ? 1 : 0)); },
+    collect() { this.reset(); guard('health', () => this.set(health().ready ? 1 : 0)); },
   });
 
   // Registered after every collect-based metric: the registry serializes in registration order, so
@@ -286,7 +297,14 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   return {
     registry,
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    async text() {
+      scrape = new Map();
+      try {
+        return await registry.metrics();
+      } finally {
+        scrape = undefined;
+      }
+    },
     observeSync(controller, seconds) {
       const h = syncHist.get(controller);
       if (!h) throw new Error(`unknown sync controller "${controller}"; known: ${SYNC_CONTROLLERS.join(', ')}`);

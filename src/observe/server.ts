@@ -17,6 +17,8 @@ export const DEFAULT_OBSERVE_PORT = 20245;
 
 export interface ObserveServerOptions {
   host?: string; // default 127.0.0.1
+  /** Listen on this unix socket instead of TCP (the demo reaches agents in other netns this way). */
+  path?: string;
   port?: number; // default DEFAULT_OBSERVE_PORT; 0 picks a free port
   provider: StatusProvider;
   metrics: Metrics;
@@ -140,15 +142,21 @@ export async function startObserveServer(opts: ObserveServerOptions): Promise<Ob
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? DEFAULT_OBSERVE_PORT, host, () => {
+    const done = () => {
       server.off('error', reject);
       resolveListen();
-    });
+    };
+    if (opts.path) server.listen(opts.path, done);
+    else server.listen(opts.port ?? DEFAULT_OBSERVE_PORT, host, done);
   });
-  const addr = server.address() as AddressInfo;
-  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let url: string;
+  if (opts.path) url = `unix:${opts.path}`;
+  else {
+    const addr = server.address() as AddressInfo;
+    url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  }
   return {
-    url: `http://${urlHost}:${addr.port}`,
+    url,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         server.close((err) => (err ? reject(err) : resolveClose()));

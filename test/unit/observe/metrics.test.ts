@@ -70,6 +70,20 @@ describe('metrics read from the provider at scrape time', () => {
     expect(pages).toBe(1);
   });
 
+  test('one scrape reads each subsystem once', async () => {
+    const p = makeFakeProvider(() => NOW);
+    const calls = { peers: 0, health: 0, fib: 0 };
+    const [peers, health, fib] = [p.peers, p.health, p.fib!];
+    p.peers = () => { calls.peers++; return peers(); };
+    p.health = () => { calls.health++; return health(); };
+    p.fib = () => { calls.fib++; return fib(); };
+    const m = createMetrics({ provider: p, processMetrics: false });
+    await m.text();
+    expect(calls).toEqual({ peers: 1, health: 1, fib: 1 });
+    await m.text();
+    expect(calls).toEqual({ peers: 2, health: 2, fib: 2 });
+  });
+
   test('a throwing provider is counted, the scrape still answers', async () => {
     const p = makeFakeProvider(() => NOW);
     p.peers = () => { throw new Error('speaker busy'); };
