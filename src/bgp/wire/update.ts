@@ -85,7 +85,9 @@ export function decodeUpdate(b: Buffer, ctx: CodecContext): UpdateMessage {
       }
     }
     const ot = flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE);
-    if (ot !== codec.flags) {
+    // From an external peer LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST are discarded whatever their
+    // flags (RFC 7606 §7.5, §7.9, §7.10), so their decoders run first.
+    if (ot !== codec.flags && !(ctx.ebgp && (code === 5 || code === 9 || code === 10))) {
       // RFC 7606 §3 (c): Optional/Transitive bits in conflict → malformed → treat-as-withdraw.
       // MP_* are still parsed: their NLRI are what must be withdrawn.
       st.withdraw(`${codec.name} has attribute flags ${hex2(flags)}, expected ${hex2(codec.flags)}`);

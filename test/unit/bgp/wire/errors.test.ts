@@ -108,6 +108,8 @@ const cases: Case[] = [
   // ---- RFC 7606 §7.4 MULTI_EXIT_DISC, §7.5 LOCAL_PREF ----
   { rfc: '7606 §7.4', name: 'MULTI_EXIT_DISC length 3', bytes: update('', BASE + '80 04 03 000001', NLRI), want: { withdraw: /MULTI_EXIT_DISC length 3/ } },
   { rfc: '7606 §7.5', name: 'LOCAL_PREF from an external peer discarded', bytes: update('', BASE + '40 05 04 00000064', NLRI), want: { discard: /LOCAL_PREF from an external peer/ } },
+  { rfc: '7606 §7.5', name: 'LOCAL_PREF from an external peer discarded even with bad flags', bytes: update('', BASE + 'c0 05 03 000064', NLRI), want: { discard: /LOCAL_PREF from an external peer/ } },
+  { rfc: '7606 §3 (c)', name: 'LOCAL_PREF with bad flags from an internal peer', ctx: { ebgp: false }, bytes: update('', BASE + 'c0 05 04 00000064', NLRI), want: { withdraw: /LOCAL_PREF has attribute flags 0xc0/ } },
   { rfc: '7606 §7.5', name: 'LOCAL_PREF length 3 from an internal peer', ctx: { ebgp: false }, bytes: update('', BASE + '40 05 03 000064', NLRI), want: { withdraw: /LOCAL_PREF length 3/ } },
   { rfc: '7606 §7.5', name: 'LOCAL_PREF from an internal peer accepted', ctx: { ebgp: false }, bytes: update('', BASE + '40 05 04 00000064', NLRI), want: { ok: true } },
   // ---- RFC 7606 §7.6 ATOMIC_AGGREGATE, §7.7 AGGREGATOR (+ RFC 6793 §6, RFC 7607) ----
