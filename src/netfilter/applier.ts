@@ -46,6 +46,7 @@ export interface ApplyStats {
 const FAMS = [4, 6] as const;
 
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (a === b) return true; // the compiler reuses arrays of unchanged sets: no element walk
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -26,7 +26,8 @@ import {
   type Family,
 } from './names.js';
 import { numericPortMatch, resolveNamedPort } from './ports.js';
-import { matchesSelector, selectorKey } from './selector.js';
+import { matchesSelector } from './selector.js';
+import { PeerIndex, type PeerEntry } from './peer-index.js';
 
 export interface CompileOptions {
   nodeName: string;
@@ -39,11 +40,6 @@ export interface CompileOptions {
 
 export function familyOf(ip: string): Family {
   return ip.includes(':') ? 6 : 4;
-}
-
-/** Pods that take part in policy: have an address, are not host-network, are not finished. */
-function isPolicyPod(p: PodView): boolean {
-  return !p.hostNetwork && p.ips.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed';
 }
 
 /** policyTypes as the API server defaults them when the object leaves them out. */
@@ -63,46 +59,42 @@ function q(s: string): string {
   return `"${s.replace(/["\\]/g, '')}"`;
 }
 
-class Compiler {
-  private readonly podsByNs = new Map<string, PodView[]>();
-  private readonly allPods: PodView[] = [];
-  private readonly peerMemo = new Map<string, PodView[]>();
+interface CachedSet {
+  dep: string;
+  spec: SetSpec;
+}
+
+/** One compilation of one view, using (and refilling) the caches of its PolicyCompiler. */
+class CompileRun {
   private readonly out: Record<Family, FamilyState> = { 4: emptyFamilyState(), 6: emptyFamilyState() };
   private readonly podOfChain = new Map<string, string>();
   /** (policy key, dir, family) → rule lines not depending on the target pod (memo across pods). */
   private readonly ruleMemo = new Map<string, string[]>();
+  readonly newSetCache = new Map<string, CachedSet>();
 
-  constructor(private readonly view: ClusterView, private readonly opts: CompileOptions) {
-    for (const p of view.pods.values()) {
-      if (!isPolicyPod(p)) continue;
-      this.allPods.push(p);
-      let l = this.podsByNs.get(p.namespace);
-      if (!l) this.podsByNs.set(p.namespace, (l = []));
-      l.push(p);
-    }
+  constructor(
+    private readonly view: ClusterView,
+    private readonly opts: CompileOptions,
+    private readonly index: PeerIndex,
+    private readonly setCache: ReadonlyMap<string, CachedSet>,
+  ) {}
+
+  private peerPods(policyNs: string, peer: NetworkPolicyPeer): PeerEntry {
+    return this.index.lookup(policyNs, peer);
   }
 
-  /** Pods a peer (pod and/or namespace selector) designates, relative to the policy's namespace. */
-  private peerPods(policyNs: string, peer: NetworkPolicyPeer): PodView[] {
-    const nsKey = peer.namespaceSelector ? `sel:${selectorKey(peer.namespaceSelector)}` : `ns:${policyNs}`;
-    const podKey = peer.podSelector ? selectorKey(peer.podSelector) : '*';
-    const key = `${nsKey}#${podKey}`;
-    const hit = this.peerMemo.get(key);
-    if (hit) return hit;
-    const nss: string[] = [];
-    if (peer.namespaceSelector) {
-      for (const ns of this.view.namespaces.values()) if (matchesSelector(ns.labels, peer.namespaceSelector)) nss.push(ns.name);
-    } else nss.push(policyNs);
-    const res: PodView[] = [];
-    for (const ns of nss) {
-      for (const p of this.podsByNs.get(ns) ?? []) if (!peer.podSelector || matchesSelector(p.labels, peer.podSelector)) res.push(p);
-    }
-    this.peerMemo.set(key, res);
-    return res;
-  }
-
-  private addSet(fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: Iterable<string>): void {
-    this.out[fam].sets.set(name, { ...spec, members: [...new Set(members)].sort() });
+  /**
+   * Add a set. `dep` names everything the members derive from (peer entry versions...): while it
+   * is unchanged the previous members array is reused as is, neither rebuilt nor re-sorted, and the
+   * applier sees the same array and skips the set.
+   */
+  private addSet(fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: () => Iterable<string>, dep?: string): void {
+    const prev = dep === undefined ? undefined : this.setCache.get(name);
+    let set: SetSpec;
+    if (prev && prev.dep === dep && prev.spec.type === spec.type) set = prev.spec;
+    else set = { ...spec, members: [...new Set(members())].sort() };
+    if (dep !== undefined) this.newSetCache.set(name, { dep, spec: set });
+    this.out[fam].sets.set(name, set);
   }
 
   /** Peer match fragments of a rule: null = any peer; [] = matches nothing in this family. */
@@ -113,9 +105,11 @@ class Compiler {
     const podPeers = rule.peers.filter((p) => p.podSelector || p.namespaceSelector);
     if (podPeers.length > 0) {
       const name = peerPodSetName(pol.namespace, pol.name, dir, ri, fam);
-      const ips: string[] = [];
-      for (const peer of podPeers) for (const p of this.peerPods(pol.namespace, peer)) for (const ip of p.ips) if (familyOf(ip) === fam) ips.push(ip);
-      this.addSet(fam, name, { type: 'hash:ip', family: fam }, ips);
+      const entries = podPeers.map((peer) => this.peerPods(pol.namespace, peer));
+      const dep = `${fam}|${entries.map((e) => `${e.key}@${e.version}`).join('|')}`;
+      this.addSet(fam, name, { type: 'hash:ip', family: fam }, function* () {
+        for (const e of entries) for (const p of e.pods.values()) for (const ip of p.ips) if (familyOf(ip) === fam) yield ip;
+      }, dep);
       out.push(`-m set --match-set ${name} ${flag}`);
     }
     rule.peers.forEach((peer, pi) => {
@@ -123,7 +117,7 @@ class Compiler {
       const name = ipBlockSetName(pol.namespace, pol.name, dir, ri, pi, fam);
       const members = netMembers(peer.ipBlock.cidr, fam);
       for (const ex of peer.ipBlock.except) if (familyOf(ex) === fam) members.push(`${ex} nomatch`);
-      this.addSet(fam, name, { type: 'hash:net', family: fam }, members);
+      this.addSet(fam, name, { type: 'hash:net', family: fam }, () => members);
       out.push(`-m set --match-set ${name} ${flag}`);
     });
     return out;
@@ -155,16 +149,23 @@ class Compiler {
             // Egress named port: resolved on each destination pod (pod peers only; ipBlocks have no names).
             const podPeers = rule.peers.filter((p) => p.podSelector || p.namespaceSelector);
             if (rule.peers.length > 0 && podPeers.length === 0) return;
-            const dests = rule.peers.length === 0 ? this.allPods : podPeers.flatMap((p) => this.peerPods(pol.namespace, p));
+            const entries = podPeers.map((p) => this.peerPods(pol.namespace, p));
+            const index = this.index;
+            const dests = rule.peers.length === 0 ? [index.allPods()] : entries.map((e) => e.pods.values());
+            const deps = rule.peers.length === 0 ? `all@${index.allVersion}` : entries.map((e) => `${e.key}@${e.version}`).join('|');
             const proto = port.protocol.toLowerCase();
-            const members: string[] = [];
-            for (const d of dests) {
-              const num = resolveNamedPort(d, port.port, port.protocol);
-              if (num === undefined) continue;
-              for (const ip of d.ips) if (familyOf(ip) === fam) members.push(`${ip},${proto}:${num}`);
-            }
+            const portName = port.port;
+            const portProto = port.protocol;
             const name = namedPortSetName(pol.namespace, pol.name, dir, ri, pj, fam);
-            this.addSet(fam, name, { type: 'hash:ip,port', family: fam }, members);
+            this.addSet(fam, name, { type: 'hash:ip,port', family: fam }, function* () {
+              for (const list of dests) {
+                for (const d of list) {
+                  const num = resolveNamedPort(d, portName, portProto);
+                  if (num === undefined) continue;
+                  for (const ip of d.ips) if (familyOf(ip) === fam) yield `${ip},${proto}:${num}`;
+                }
+              }
+            }, `${fam}|${portProto}:${portName}|${deps}`);
             lines.push(`-m set --match-set ${name} dst,dst ${comment} -j RETURN`);
           }
           return;
@@ -214,7 +215,7 @@ class Compiler {
       if (!l) polByNs.set(p.namespace, (l = []));
       l.push(p);
     }
-    const local = this.allPods
+    const local = [...this.index.allPods()]
       .filter((p) => p.nodeName === this.opts.nodeName)
       .sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1));
     const jumps: Record<Family, { egress: string[]; ingress: string[]; local: string[] }> = {
@@ -243,7 +244,7 @@ class Compiler {
     const node = this.view.nodes.get(this.opts.nodeName);
     for (const fam of [4, 6] as const) {
       const set = localPodsSetName(fam);
-      this.addSet(fam, set, { type: 'hash:ip', family: fam }, jumps[fam].local);
+      this.addSet(fam, set, { type: 'hash:ip', family: fam }, () => jumps[fam].local);
       const fw = ['-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN'];
       for (const cidr of node?.podCIDRs ?? []) {
         if (familyOf(cidr) !== fam) continue;
@@ -257,7 +258,28 @@ class Compiler {
   }
 }
 
+/**
+ * Compiles views one after another, reusing what did not change (the peer index, set members).
+ * The result of compile(view) is always equal to a fresh compile of that view: caching is an
+ * optimization, never a semantic (the unit tests check exactly that on random change sequences).
+ */
+export class PolicyCompiler {
+  private readonly index = new PeerIndex();
+  private setCache = new Map<string, CachedSet>();
+
+  constructor(private readonly opts: CompileOptions) {}
+
+  compile(view: ClusterView): DesiredState {
+    this.index.update(view);
+    const run = new CompileRun(view, this.opts, this.index, this.setCache);
+    const out = run.run();
+    this.setCache = run.newSetCache;
+    this.index.sweep();
+    return out;
+  }
+}
+
 /** Compile the node's desired filter state. Pure: same view and options, same result. */
 export function compile(view: ClusterView, opts: CompileOptions): DesiredState {
-  return new Compiler(view, opts).run();
+  return new PolicyCompiler(opts).compile(view);
 }

@@ -7,7 +7,7 @@ import type { ClusterView } from '../cluster/view.js';
 import { detectBackend, toolsFor, type Backend } from '../netfilter/backend.js';
 import { Applier, type ApplyStats } from '../netfilter/applier.js';
 import { hostRunner, type Runner } from '../netfilter/exec.js';
-import { compile, type CompileOptions } from './compile.js';
+import { PolicyCompiler, type CompileOptions } from './compile.js';
 import type { DesiredState } from './desired.js';
 import { CHAIN_PREFIX, FORWARD_CHAIN, SET_PREFIX, localPodsSetName } from './names.js';
 
@@ -49,9 +49,11 @@ export class NetpolController {
   private retry: NodeJS.Timeout | undefined;
   private readonly st: NetpolStatus;
   private readonly run: Runner;
+  private readonly compiler: PolicyCompiler;
 
   constructor(private readonly opts: NetpolControllerOptions) {
     this.run = opts.runner ?? hostRunner;
+    this.compiler = new PolicyCompiler(opts);
     this.st = { nodeName: opts.nodeName, syncs: 0, fullSyncs: 0, errors: 0, policies: 0, isolatedPods: 0, sets: 0, chains: 0 };
   }
 
@@ -146,7 +148,7 @@ export class NetpolController {
     try {
       const applier = await this.getApplier();
       const t0 = performance.now();
-      const desired = compile(view, this.opts);
+      const desired = this.compiler.compile(view);
       const t1 = performance.now();
       const stats = await applier.apply(desired, { full });
       const t2 = performance.now();
