@@ -29,7 +29,7 @@ import { applyRouteOps, dumpAddrs, dumpLinks, dumpRoutes, type RouteOp } from '.
 import type { BulkOptions, NetlinkSocket } from '../../netlink/socket.js';
 import { diffFib } from './diff.js';
 import { buildConnectedState, resolveNextHops, type ConnectedState } from './reachability.js';
-import type { FibError, FibRoute, FibSkip, FibStatus } from './types.js';
+import type { FibError, FibNextHop, FibRoute, FibSkip, FibStatus } from './types.js';
 
 export type FibLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
@@ -304,6 +304,7 @@ export class FibSync {
     const t0 = performance.now();
     const effective = new Map<string, FibRoute>();
     const skipped: FibSkip[] = [];
+    const cache = new Map<string, FibNextHop | string>();
     for (const [prefix, want] of this.desired) {
       const owner = this.foreign.get(prefix);
       if (owner !== undefined) {
@@ -311,8 +312,8 @@ export class FibSync {
         skipped.push({ prefix, reason: `protocol ${owner} already has ${prefix} at metric ${this.metric} in table ${this.table}` });
         continue;
       }
-      const res = resolveNextHops(want.nextHops, this.connected);
-      const why = res.unreachable.map((u) => `${u.gateway}: ${u.reason}`).join('; ');
+      const res = resolveNextHops(want.nextHops, this.connected, cache);
+      const why = res.unreachable.length ? res.unreachable.map((u) => `${u.gateway}: ${u.reason}`).join('; ') : '';
       if (res.reachable.length === 0) {
         skipped.push({ prefix, reason: `no directly reachable next hop (${why})` });
         continue;
@@ -323,21 +324,27 @@ export class FibSync {
     this.logSkips(skipped);
     this.skipped = skipped;
 
+    const tResolved = performance.now();
     const diff = diffFib(effective, this.installed);
+    const tDiffed = performance.now();
     const deferring = this.deferUntil > Date.now();
     const deletes = deferring ? diff.deletes.filter((r) => this.desired.has(r.prefix)) : diff.deletes;
     const held = diff.deletes.length - deletes.length;
     const ops: RouteOp[] = [];
-    const base = { protocol: this.protocol, metric: this.metric };
-    for (const r of deletes) ops.push({ op: 'delete', route: { ...base, prefix: r.prefix, table: r.table ?? this.table } });
+    const protocol = this.protocol;
+    const metric = this.metric;
+    const table = this.table;
+    for (const r of deletes) ops.push({ op: 'delete', route: { protocol, metric, prefix: r.prefix, table: r.table ?? table } });
     if (!deferring) for (const r of this.strays) ops.push({ op: 'delete', route: { protocol: this.protocol, metric: r.metric, prefix: r.prefix, table: this.table } });
-    for (const r of diff.adds) ops.push({ op: 'add', route: { ...base, prefix: r.prefix, table: this.table, nextHops: r.nextHops } });
-    for (const r of diff.replaces) ops.push({ op: 'replace', route: { ...base, prefix: r.prefix, table: this.table, nextHops: r.nextHops } });
+    for (const r of diff.adds) ops.push({ op: 'add', route: { protocol, metric, prefix: r.prefix, table, nextHops: r.nextHops } });
+    for (const r of diff.replaces) ops.push({ op: 'replace', route: { protocol, metric, prefix: r.prefix, table, nextHops: r.nextHops } });
     this.pendingCount = ops.length;
     const errors: FibError[] = [];
     let conflict = false;
+    let tApplied = tDiffed;
     if (ops.length) {
       const res = await applyRouteOps(this.nl, ops, this.bulkOpts);
+      tApplied = performance.now();
       for (let i = 0; i < ops.length; i++) {
         const o = ops[i];
         const err = res.errors.get(i);
@@ -360,6 +367,10 @@ export class FibSync {
         replaces: diff.replaces.length,
         deletes: deletes.length,
         failed: errors.length,
+        resolveMs: Math.round(tResolved - t0),
+        diffMs: Math.round(tDiffed - tResolved),
+        applyMs: Math.round(tApplied - tDiffed),
+        bookkeepingMs: Math.round(performance.now() - tApplied),
       });
       for (const e of errors.slice(0, 10)) this.log('warn', `fib: ${e.op} ${e.prefix} failed: ${e.message}`);
     }

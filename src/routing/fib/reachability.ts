@@ -58,10 +58,21 @@ export function resolveNextHop(h: FibNextHop, s: ConnectedState): FibNextHop | s
   return downName ? `interface ${downName} (connected to the gateway) is down` : 'not on a connected subnet of any interface';
 }
 
-export function resolveNextHops(hops: readonly FibNextHop[], s: ConnectedState): Resolution {
+/**
+ * Resolves a route's next hops. `cache` (one per pass over the desired set) memoizes by
+ * gateway+interface: a node's routes share a handful of next hops (the other nodes), so 100k routes
+ * cost a handful of subnet searches instead of 100k.
+ */
+export function resolveNextHops(hops: readonly FibNextHop[], s: ConnectedState, cache?: Map<string, FibNextHop | string>): Resolution {
   const res: Resolution = { reachable: [], unreachable: [] };
   for (const h of hops) {
-    const r = resolveNextHop(h, s);
+    let r: FibNextHop | string | undefined;
+    if (cache) {
+      const key = h.ifindex ? `${h.gateway}%${h.ifindex}` : h.gateway;
+      r = cache.get(key);
+      if (r === undefined) cache.set(key, (r = resolveNextHop({ gateway: h.gateway, ifindex: h.ifindex }, s)));
+      if (typeof r !== 'string' && h.weight !== undefined) r = { ...r, weight: h.weight };
+    } else r = resolveNextHop(h, s);
     if (typeof r === 'string') res.unreachable.push({ gateway: h.gateway, reason: r });
     else res.reachable.push(r);
   }
