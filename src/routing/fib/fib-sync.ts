@@ -28,6 +28,7 @@ import type { KernelRoute } from '../../netlink/route/route.js';
 import { applyRouteOps, dumpAddrs, dumpLinks, dumpRoutes, type RouteOp } from '../../netlink/route/rtnl.js';
 import type { BulkOptions, NetlinkSocket } from '../../netlink/socket.js';
 import { diffFib } from './diff.js';
+import { validateFibRoute } from './validate.js';
 import { buildConnectedState, resolveNextHops, type ConnectedState } from './reachability.js';
 import type { FibError, FibNextHop, FibRoute, FibSkip, FibStatus } from './types.js';
 
@@ -305,7 +306,16 @@ export class FibSync {
     const effective = new Map<string, FibRoute>();
     const skipped: FibSkip[] = [];
     const cache = new Map<string, FibNextHop | string>();
-    for (const [prefix, want] of this.desired) {
+    /** Canonical prefixes desired (even if skipped): the deferral only holds deletes of the others. */
+    const wanted = new Set<string>();
+    for (const [key, want] of this.desired) {
+      const v = validateFibRoute(key, want);
+      if (!v.ok) {
+        skipped.push({ prefix: key, reason: v.reason });
+        continue;
+      }
+      const prefix = v.prefix;
+      wanted.add(prefix);
       const owner = this.foreign.get(prefix);
       if (owner !== undefined) {
         // Same kernel key as another protocol's route: REPLACE would hit theirs, so never touch the key.
@@ -328,7 +338,7 @@ export class FibSync {
     const diff = diffFib(effective, this.installed);
     const tDiffed = performance.now();
     const deferring = this.deferUntil > Date.now();
-    const deletes = deferring ? diff.deletes.filter((r) => this.desired.has(r.prefix)) : diff.deletes;
+    const deletes = deferring ? diff.deletes.filter((r) => wanted.has(r.prefix)) : diff.deletes;
     const held = diff.deletes.length - deletes.length;
     const ops: RouteOp[] = [];
     const protocol = this.protocol;

@@ -123,6 +123,34 @@ describe('FibSync', () => {
     expect(after).toEqual(['10.0.0.0/24 kernel', '192.0.2.0/24 static', '198.51.100.0/24 bird', '203.0.113.0/24 bird'].sort());
   });
 
+  test('malformed desired routes are skipped with a reason and do not block the others', async () => {
+    const s = setup();
+    const f = fib(s);
+    await f.start();
+    f.setDesired(
+      routes(
+        { prefix: '10.244.1.1/24', nextHops: [{ gateway: '10.0.0.2' }] },
+        { prefix: '10.244.2.0/24', nextHops: [{ gateway: '10.0.0.2', weight: 0 }, { gateway: '10.0.0.3' }] },
+        { prefix: '2001:DB8:5::/64', nextHops: [{ gateway: 'fd00::2', weight: 2 }, { gateway: 'fd00::3', weight: 1 }] },
+        { prefix: '10.244.3.0/24', nextHops: [{ gateway: '10.0.0.2' }] },
+      ),
+    );
+    await f.idle();
+    expect(f.status().skipped.map((x) => x.prefix).sort()).toEqual(['10.244.1.1/24', '10.244.2.0/24']);
+    expect(ours(s.ns).map((r) => r.dst)).toEqual(['10.244.3.0/24']);
+    // the non-canonical IPv6 key is installed under its canonical text and stays stable
+    expect(ours(s.ns, '-6').map((r) => r.dst)).toEqual(['2001:db8:5::/64']);
+    // IPv6 ECMP weights replaced in place
+    f.update(new Map([['2001:DB8:5::/64', { prefix: '2001:DB8:5::/64', nextHops: [{ gateway: 'fd00::2', weight: 1 }, { gateway: 'fd00::3', weight: 4 }] }]]));
+    await f.idle();
+    expect(ours(s.ns, '-6')[0].nexthops!.map((h) => [h.gateway, h.weight])).toEqual([
+      ['fd00::2', 1],
+      ['fd00::3', 4],
+    ]);
+    await f.resync();
+    expect(f.status()).toMatchObject({ installed: 2, pending: 0, errors: [] });
+  });
+
   test('unreachable next hop is skipped with a reason, then installed once the address appears', async () => {
     const s = setup();
     const f = fib(s);

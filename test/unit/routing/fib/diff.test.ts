@@ -3,6 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { diffFib, sameRoute } from '../../../../src/routing/fib/diff.js';
+import { validateFibRoute } from '../../../../src/routing/fib/validate.js';
 import { buildConnectedState, resolveNextHops } from '../../../../src/routing/fib/reachability.js';
 import type { FibRoute } from '../../../../src/routing/fib/types.js';
 import { addressToBytes } from '../../../../src/netlink/route/address.js';
@@ -140,5 +141,23 @@ describe('next-hop reachability', () => {
       expect(res.reachable).toEqual([]);
       expect(res.unreachable[0].reason).toMatch(want);
     }
+  });
+});
+
+describe('validateFibRoute', () => {
+  const cases: { name: string; route: FibRoute; want: string | RegExp }[] = [
+    { name: 'canonical v4', route: r('10.1.0.0/24', '10.0.0.2'), want: '10.1.0.0/24' },
+    { name: 'IPv6 is canonicalised', route: r('2001:DB8:0::/48', 'fd00::2'), want: '2001:db8::/48' },
+    { name: 'host bits', route: r('10.1.0.1/24', '10.0.0.2'), want: /invalid prefix.*host bits/ },
+    { name: 'bad gateway', route: r('10.1.0.0/24', '10.0.0.256'), want: /invalid gateway/ },
+    { name: 'v4 gateway for v6 prefix', route: r('2001:db8::/48', '10.0.0.2'), want: /IPv4 gateway/ },
+    { name: 'v6 gateway for v4 prefix is allowed (RFC 5549)', route: r('10.1.0.0/24', 'fe80::1'), want: '10.1.0.0/24' },
+    { name: 'weight 0', route: r('10.1.0.0/24', ['10.0.0.2', 3, 0], ['10.0.0.3', 3, 1]), want: /weight 0/ },
+    { name: 'weight 257', route: r('10.1.0.0/24', ['10.0.0.2', 3, 257]), want: /outside 1..256/ },
+  ];
+  test.each(cases)('$name', ({ route, want }) => {
+    const v = validateFibRoute(route.prefix, route);
+    if (typeof want === 'string') expect(v).toEqual({ ok: true, prefix: want });
+    else expect(v.ok ? 'ok' : v.reason).toMatch(want);
   });
 });
