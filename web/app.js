@@ -77,10 +77,11 @@ function showError(err) {
 
 async function poll() {
   try {
-    const [status, peers, fib, services, policies, events] = await Promise.all([
-      getJson('/api/v1/status'),
+    const status = await getJson('/api/v1/status');
+    // status.fib is null when the agent has no FIB controller: skip the request that would 404.
+    const [peers, fib, services, policies, events] = await Promise.all([
       getJson('/api/v1/bgp/peers'),
-      getJson('/api/v1/fib').catch((e) => (e.status === 404 ? null : Promise.reject(e))),
+      status.fib === null ? null : getJson('/api/v1/fib').catch((e) => (e.status === 404 ? null : Promise.reject(e))),
       getJson('/api/v1/services'),
       getJson('/api/v1/policies'),
       getJson('/api/v1/events'),
