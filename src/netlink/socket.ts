@@ -445,7 +445,14 @@ export class NetlinkSocket extends EventEmitter {
       const idx = (m.seq - op.firstSeq) >>> 0;
       if (idx >= op.count) continue;
       const ack = parseAck(m.payload, m.flags);
-      if (ack.errno !== 0) op.errors.set(idx, new NetlinkError(ack.errno, { extAck: ack.extAck, requestType: ack.requestType }));
+      if (ack.errno !== 0) {
+        // Stack traces of per-request errors say nothing (always this dispatcher) and capturing
+        // them costs more than the rest of the failure path; a mass failure stays cheap without.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        op.errors.set(idx, new NetlinkError(ack.errno, { extAck: ack.extAck, requestType: ack.requestType }));
+        Error.stackTraceLimit = limit;
+      }
       // In-order processing: an answer to request idx completes every datagram ending at or before it.
       while (op.inflight.length && op.inflight[0] <= idx) {
         op.inflightMsgs -= op.inflight[1];
