@@ -155,12 +155,14 @@ export async function startObserveServer(opts: ObserveServerOptions): Promise<Ob
     const addr = server.address() as AddressInfo;
     url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   }
+  // Idempotent: shutdown paths (signal handler, test cleanup after a failure) may both close.
+  let closing: Promise<void> | undefined;
   return {
     url,
     close: () =>
-      new Promise<void>((resolveClose, reject) => {
+      (closing ??= new Promise<void>((resolveClose, reject) => {
         server.close((err) => (err ? reject(err) : resolveClose()));
         server.closeAllConnections();
-      }),
+      })),
   };
 }

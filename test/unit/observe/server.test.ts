@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMetrics } from '../../../src/observe/metrics.js';
 import { startObserveServer, type ObserveServer } from '../../../src/observe/server.js';
 import type { RoutePage } from '../../../src/observe/status.js';
@@ -218,4 +221,29 @@ test('close() does not hang on an idle keep-alive connection', async () => {
   const t0 = Date.now();
   await s.close();
   expect(Date.now() - t0).toBeLessThan(1000);
+  await s.close(); // a second close is harmless
+  await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+});
+
+test('listens on a unix socket when given a path (how the demo reaches agents in other netns)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podroute-observe-'));
+  const p = makeFakeProvider();
+  const path = join(dir, 'api.sock');
+  const s = await startObserveServer({ path, provider: p, metrics: createMetrics({ provider: p, processMetrics: false }) });
+  try {
+    expect(s.url).toBe(`unix:${path}`);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request({ socketPath: path, path: '/api/v1/bgp/peers' }, (res) => {
+        let b = '';
+        res.on('data', (c: Buffer) => (b += c.toString()));
+        res.on('end', () => resolve(b));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(JSON.parse(body)).toHaveLength(4);
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
