@@ -18,7 +18,8 @@ what:
   events               recent agent events
 
 options:
-  --api URL            agent API (default http://127.0.0.1:${DEFAULT_OBSERVE_PORT}, or $PODROUTE_API)
+  --api URL            agent API: http://HOST:PORT or unix:/path/to.sock
+                       (default http://127.0.0.1:${DEFAULT_OBSERVE_PORT}, or $PODROUTE_API)
   --json               print the API's JSON instead of a table
 `;
 

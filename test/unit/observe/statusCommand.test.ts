@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMetrics } from '../../../src/observe/metrics.js';
 import { startObserveServer, type ObserveServer } from '../../../src/observe/server.js';
 import { parseStatusArgs, runStatusCommand } from '../../../src/observe/statusCommand.js';
@@ -52,4 +55,23 @@ test('errors: bad usage exits 2, a server-side refusal and an unreachable agent 
 test('argument parsing', () => {
   expect(parseStatusArgs(['routes', '--prefix', '10.0.0.1'], {})).toMatchObject({ what: 'routes', api: 'http://127.0.0.1:20245' });
   expect(parseStatusArgs(['--api'], {})).toEqual({ error: '--api needs a URL' });
+});
+
+test('--api unix:/path reaches an agent listening on a unix socket', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podroute-status-'));
+  const provider = makeFakeProvider();
+  const sock = join(dir, 'api.sock');
+  const s = await startObserveServer({ path: sock, provider, metrics: createMetrics({ provider, processMetrics: false }) });
+  try {
+    let out = '';
+    const code = await runStatusCommand(['routes', '--api', `unix:${sock}`, '--search', '64496'], { out: (x) => (out += x), err: () => {}, env: {} });
+    expect(code).toBe(0);
+    expect(out).toContain('*>  0.0.0.0/0');
+    let err = '';
+    expect(await runStatusCommand(['--api', `unix:${join(dir, 'nope.sock')}`], { out: () => {}, err: (x) => (err += x), env: {} })).toBe(1);
+    expect(err).toMatch(/cannot reach podroute at unix:.*nope\.sock\/api\/v1\/status: .*ENOENT/);
+  } finally {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
