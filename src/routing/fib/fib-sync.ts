@@ -189,11 +189,11 @@ export class FibSync {
     return {
       installed: this.installed.size,
       pending: this.pendingCount,
-      errors: this.errors.slice(),
+      errors: this.errors.length,
+      errorList: this.errors.slice(),
       skipped: this.skipped.slice(),
       deferring: this.deferUntil > Date.now(),
-      lastSyncAt: this.lastSyncAt,
-      lastSyncMs: this.lastSyncMs,
+      ...(this.lastSyncAt ? { lastSyncAt: this.lastSyncAt.toISOString(), lastSyncMs: Math.round((this.lastSyncMs ?? 0) * 10) / 10 } : {}),
       resyncs: this.resyncs,
     };
   }

@@ -1,5 +1,6 @@
 // Types of the FIB sync: what the routing controller wants in the kernel, and what we report.
-// Structurally compatible with routing/fib-port.ts (FibRoute/FibPort), so FibSync plugs in there.
+// Structurally compatible with routing/fib-port.ts (FibRoute/FibPort) and observe/status.ts
+// (FibStatus), so FibSync plugs into both without adapters.
 
 export interface FibNextHop {
   gateway: string;
@@ -40,12 +41,15 @@ export interface FibStatus {
   installed: number;
   /** Desired changes not yet applied (queued, in flight, or failed and waiting for a retry). */
   pending: number;
-  errors: FibError[];
+  /** Changes the kernel refused in the last pass (details in `errorList`). */
+  errors: number;
+  errorList: FibError[];
   skipped: FibSkip[];
   /** Still inside the start-up deferral: stale routes are kept, not deleted. */
   deferring: boolean;
-  lastSyncAt: Date | null;
-  lastSyncMs: number | null;
+  /** ISO time the last reconcile pass finished (absent before the first). */
+  lastSyncAt?: string;
+  lastSyncMs?: number;
   /** Full re-reads of kernel state so far (start, timer, lost replies, link/address events). */
   resyncs: number;
 }

@@ -67,7 +67,7 @@ describe('FibSync', () => {
       ),
     );
     await f.idle();
-    expect(f.status()).toMatchObject({ installed: 4, pending: 0, errors: [], skipped: [] });
+    expect(f.status()).toMatchObject({ installed: 4, pending: 0, errors: 0, skipped: [] });
     const v4 = ours(s.ns);
     expect(v4.find((r) => r.dst === '10.244.1.0/24')).toMatchObject({ gateway: '10.0.0.2', metric: 20 });
     expect(v4.find((r) => r.dst === '10.244.2.0/24')!.nexthops!.map((h) => [h.gateway, h.weight])).toEqual([
@@ -148,7 +148,7 @@ describe('FibSync', () => {
       ['fd00::3', 4],
     ]);
     await f.resync();
-    expect(f.status()).toMatchObject({ installed: 2, pending: 0, errors: [] });
+    expect(f.status()).toMatchObject({ installed: 2, pending: 0, errors: 0 });
   });
 
   test('unreachable next hop is skipped with a reason, then installed once the address appears', async () => {
@@ -226,7 +226,7 @@ describe('FibSync', () => {
     f.setDesired(want);
     await f.idle();
     const ms = Date.now() - t0;
-    expect(f.status()).toMatchObject({ installed: 100_000, pending: 0, errors: [] });
+    expect(f.status()).toMatchObject({ installed: 100_000, pending: 0, errors: 0 });
     const count = s.ns.ip(['-4', 'route', 'show', 'proto', '201']).trim().split('\n').length;
     expect(count).toBe(100_000);
     process.stdout.write(`FibSync: 100k routes reconciled in ${ms} ms\n`);
