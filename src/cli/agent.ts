@@ -1,0 +1,126 @@
+// `podroute agent`: the node agent. Flags follow kube-router's names where one exists, so a
+// DaemonSet can move over with few changes.
+import { isIP } from 'node:net';
+import { Agent, defaultNodeName } from '../agent/agent.js';
+import { EventLog } from '../agent/event-log.js';
+import { FileClusterSource } from '../cluster/file-source.js';
+import type { ClusterSource } from '../cluster/source.js';
+import type { ExternalPeer } from '../cluster/annotations.js';
+import { asn as parseAsnText } from '../cluster/annotations.js';
+import { jsonLogger, type LogLevel } from '../util/log.js';
+import { flagHelp, parseFlags, parseHostPort, UsageError, type FlagSpec } from './args.js';
+import { VERSION } from './version.js';
+import { createKernelFib } from '../routing/kernel-fib.js';
+import { PODROUTE_RTPROT_DEFAULT } from '../netlink/route/protocol.js';
+import { DEFAULT_OBSERVE_PORT } from '../observe/server.js';
+
+const SPEC = {
+  'node-name': { type: 'string', help: 'this node (default $NODE_NAME, then the hostname)' },
+  'cluster-file': { type: 'string', help: 'read the cluster from this YAML file of Kubernetes objects (standalone/demo)' },
+  'cluster-asn': { type: 'string', help: 'ASN of nodes without a node.asn annotation', default: '64512' },
+  'nodes-full-mesh': { type: 'boolean', help: 'iBGP full mesh between nodes', default: true },
+  'bgp-port': { type: 'string', help: 'BGP port between nodes', default: '179' },
+  'router-id': { type: 'string', help: 'BGP router id (default: the node\'s first InternalIP)' },
+  'peer-router-ips': { type: 'list', help: 'external peers of every node (comma-separated)' },
+  'peer-router-asns': { type: 'list', help: 'their ASNs, in the same order' },
+  'peer-router-ports': { type: 'list', help: 'their ports, in the same order (default 179)' },
+  'advertise-pod-cidr': { type: 'boolean', help: 'advertise this node\'s podCIDR', default: true },
+  'hold-time': { type: 'string', help: 'BGP hold time in seconds', default: '90' },
+  'graceful-restart-time': { type: 'string', help: 'graceful restart time advertised to peers (0 disables)', default: '120' },
+  fib: { type: 'boolean', help: 'install learned routes into the kernel FIB', default: true },
+  'route-table': { type: 'string', help: 'kernel routing table for learned routes', default: '254' },
+  'route-protocol': { type: 'string', help: 'route protocol number marking podroute\'s routes', default: String(PODROUTE_RTPROT_DEFAULT) },
+  'cni-conf-dir': { type: 'string', help: 'write the CNI bridge config here (empty: do not)', default: '/etc/cni/net.d' },
+  'cni-bridge': { type: 'string', help: 'name of the pod bridge', default: 'podroute-br' },
+  'cni-ipam-dir': { type: 'string', help: 'host-local IPAM data dir' },
+  'enable-pod-egress': { type: 'boolean', help: 'SNAT pod traffic that leaves the cluster', default: true },
+  'cluster-cidr': { type: 'list', help: 'extra CIDRs never NATed (service CIDR, …)' },
+  http: { type: 'string', help: 'status API, metrics, dashboard: HOST:PORT or unix:/path', default: `127.0.0.1:${DEFAULT_OBSERVE_PORT}` },
+  'log-level': { type: 'string', help: 'debug, info, warn or error', default: 'info' },
+} satisfies FlagSpec;
+
+export const AGENT_USAGE = `usage: podroute agent --cluster-file FILE [flags]\n${flagHelp(SPEC)}\n`;
+
+function int(v: string | undefined, flag: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}..${max}, got "${v}"`);
+  return n;
+}
+
+export async function agentCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write(AGENT_USAGE);
+    return 0;
+  }
+  const { flags } = parseFlags(argv, SPEC);
+  const events = new EventLog();
+  const log = jsonLogger({ level: (flags['log-level'] ?? 'info') as LogLevel, tap: events.tap }, { node: flags['node-name'] ?? defaultNodeName() });
+  const nodeName = flags['node-name'] ?? defaultNodeName();
+
+  const ips = flags['peer-router-ips'];
+  const asns = flags['peer-router-asns'];
+  const ports = flags['peer-router-ports'];
+  if (ips.length !== asns.length) throw new UsageError(`--peer-router-ips has ${ips.length} entries but --peer-router-asns has ${asns.length}`);
+  if (ports.length && ports.length !== ips.length) throw new UsageError(`--peer-router-ports has ${ports.length} entries but --peer-router-ips has ${ips.length}`);
+  const globalPeers: ExternalPeer[] = ips.map((address, i) => {
+    if (!isIP(address)) throw new UsageError(`--peer-router-ips: "${address}" is not an IP address`);
+    let asn: number;
+    try {
+      asn = parseAsnText(asns[i]);
+    } catch (err) {
+      throw new UsageError(`--peer-router-asns: ${(err as Error).message}`);
+    }
+    return { address, asn, ...(ports[i] ? { port: int(ports[i], 'peer-router-ports', 1, 65535) } : {}) };
+  });
+
+  let source: ClusterSource;
+  if (flags['cluster-file']) source = new FileClusterSource({ path: flags['cluster-file'], log: log.child({ component: 'cluster' }) });
+  else throw new UsageError(`--cluster-file is required (the Kubernetes API source is not built yet)\n${AGENT_USAGE}`);
+
+  const httpFlag = flags.http ?? '';
+  const http = httpFlag === '' ? undefined : httpFlag.startsWith('unix:') ? { path: httpFlag.slice(5) } : parseHostPort(httpFlag, 'http');
+  const protocol = int(flags['route-protocol'], 'route-protocol', 1, 255);
+  const table = int(flags['route-table'], 'route-table', 1, 0xffffffff - 1);
+  const grTime = int(flags['graceful-restart-time'], 'graceful-restart-time', 0, 4095);
+
+  const fib = flags.fib ? await createKernelFib({ protocol, table, log: log.child({ component: 'fib' }), deferralMs: grTime > 0 ? Math.min(grTime, 30) * 1000 : 0 }) : undefined;
+  const agent = new Agent({
+    nodeName,
+    source,
+    log,
+    events,
+    version: VERSION,
+    fib,
+    http,
+    gracefulRestart: grTime > 0 ? { restartTime: grTime } : undefined,
+    routing: {
+      nodeName,
+      clusterAsn: parseAsnText(flags['cluster-asn'] ?? '64512'),
+      fullMesh: flags['nodes-full-mesh'],
+      bgpPort: int(flags['bgp-port'], 'bgp-port', 1, 65535),
+      ...(flags['router-id'] ? { routerId: flags['router-id'] } : {}),
+      globalPeers,
+      advertisePodCidr: flags['advertise-pod-cidr'],
+      holdTime: int(flags['hold-time'], 'hold-time', 0, 65535),
+    },
+    podNetwork: {
+      cniConfDir: flags['cni-conf-dir'] || undefined,
+      bridge: flags['cni-bridge'] ?? 'podroute-br',
+      ipamDataDir: flags['cni-ipam-dir'],
+      snat: flags['enable-pod-egress'],
+      extraClusterCIDRs: flags['cluster-cidr'],
+      forwarding: true,
+    },
+  });
+  await agent.start();
+  log.info('agent started', { version: VERSION });
+  const sig = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  // With graceful restart the routes stay in the FIB and peers keep ours while we are away.
+  const keepRoutes = grTime > 0;
+  log.info('stopping', { signal: sig, keepRoutes });
+  await agent.stop(keepRoutes);
+  return 0;
+}
