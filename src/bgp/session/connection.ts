@@ -31,8 +31,13 @@ let nextId = 1;
 export class Connection {
   readonly id = nextId++;
   phase: ConnPhase;
-  readonly hold: Timer;
-  readonly keepalive: Timer;
+  private readonly hold: Timer;
+  private readonly keepalive: Timer;
+  private holdMs = 0;
+  private keepaliveMs = 0;
+  /** Clock time of the last bytes received / sent: the timers check these instead of being restarted per message. */
+  private lastRx = 0;
+  private lastTx = 0;
   /** Set once the peer's OPEN was accepted on this connection. */
   negotiated?: Negotiated;
   private closing = false;
@@ -46,8 +51,8 @@ export class Connection {
     private readonly handler: ConnectionHandler,
   ) {
     this.phase = 'Connecting';
-    this.hold = new Timer(clock, () => !this.closing && handler.holdExpired(this));
-    this.keepalive = new Timer(clock, () => !this.closing && handler.keepaliveDue(this));
+    this.hold = new Timer(clock, () => this.onHoldTimer());
+    this.keepalive = new Timer(clock, () => this.onKeepaliveTimer());
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', (err) => this.onLost(err));
     socket.on('close', () => this.onLost());
@@ -64,18 +69,49 @@ export class Connection {
     return this.closing;
   }
 
+  /** (Re)starts the Hold timer; 0 disables it. Traffic received meanwhile keeps it from expiring. */
+  armHold(seconds: number): void {
+    this.holdMs = seconds * 1000;
+    this.lastRx = this.clock.now();
+    this.hold.start(this.holdMs);
+  }
+
+  /** (Re)starts the Keepalive timer; 0 disables it. Anything we send postpones the next KEEPALIVE. */
+  armKeepalive(seconds: number): void {
+    this.keepaliveMs = seconds * 1000;
+    this.keepalive.start(this.keepaliveMs);
+  }
+
+  // Re-arming a timer for every message would cost a timer allocation per UPDATE during a table
+  // transfer; instead each expiry checks how long the line has really been quiet.
+  private onHoldTimer(): void {
+    if (this.closing) return;
+    const quiet = this.clock.now() - this.lastRx;
+    if (quiet < this.holdMs) this.hold.start(this.holdMs - quiet);
+    else this.handler.holdExpired(this);
+  }
+
+  private onKeepaliveTimer(): void {
+    if (this.closing) return;
+    const quiet = this.clock.now() - this.lastTx;
+    if (quiet < this.keepaliveMs) this.keepalive.start(this.keepaliveMs - quiet);
+    else this.handler.keepaliveDue(this);
+  }
+
   setMaxLength(n: number): void {
     this.reader.setMaxLength(n);
   }
 
   write(buf: Buffer): boolean {
     if (this.closing) return false;
+    this.lastTx = this.clock.now();
     return this.socket.write(buf);
   }
 
   /** Writes many messages in one syscall where the kernel allows it. */
   writeMany(bufs: Buffer[]): boolean {
     if (this.closing) return false;
+    this.lastTx = this.clock.now();
     const s = this.socket;
     s.cork?.();
     let ok = true;
@@ -117,6 +153,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
+    this.lastRx = this.clock.now();
     try {
       this.reader.push(chunk);
       // Many messages per chunk: drain them all in this one callback.

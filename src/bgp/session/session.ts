@@ -184,12 +184,19 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       if (this.neg?.peerGracefulRestart) {
         // RFC 4724 §4.2: a new connection from a restarting peer replaces the established one.
         this.log.info('peer reconnected while established: graceful restart', { peer: this.cfg.peerAddress });
-        const old = this.established;
-        this.dropConnection(old, { text: 'peer reconnected (graceful restart)', sentByUs: false }, undefined, 'replaced');
+        const reason: DownReason = { text: 'peer reconnected (graceful restart)', sentByUs: false, gracefulRestart: true };
+        this.dropConnection(this.established, reason, undefined, 'replaced');
+        this.adoptInbound(sock);
+        this.emit('down', reason);
+        return;
       } else {
         return reject(CEASE_COLLISION_RESOLUTION, 'session already established');
       }
     }
+    this.adoptInbound(sock);
+  }
+
+  private adoptInbound(sock: net.Socket): void {
     const dup = this.conns.find((c) => c.dir === 'in');
     if (dup) {
       // The peer gave up on its earlier connection and opened another: the newer one is live.
@@ -211,8 +218,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     for (const m of msgs) if (m[18] === MSG_UPDATE) updates++;
     this.stats.messagesOut += msgs.length;
     this.stats.updatesOut += updates;
-    // RFC 4271 §4.4: an UPDATE sent also resets the KeepaliveTimer.
-    if (this.neg && this.neg.keepaliveTime > 0) c.keepalive.start(this.neg.keepaliveTime * 1000);
+    // RFC 4271 §4.4: an UPDATE sent also resets the KeepaliveTimer (the connection notes the send).
     return c.writeMany(msgs);
   }
 
@@ -240,7 +246,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       if (neg && c && cfg.keepaliveTime !== old.keepaliveTime && neg.holdTime > 0) {
         const want = cfg.keepaliveTime ?? Math.floor((cfg.holdTime ?? neg.holdTime) / 3);
         neg.keepaliveTime = Math.max(1, Math.min(want, Math.floor(neg.holdTime / 3)));
-        c.keepalive.start(neg.keepaliveTime * 1000);
+        c.armKeepalive(neg.keepaliveTime);
       }
       return 'applied';
     }
@@ -299,7 +305,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     c.phase = 'OpenSent';
     this.stats.messagesOut++;
     c.write(this.codec.encodeOpen(this.ourOpen));
-    c.hold.start(OPEN_SENT_HOLD_TIME * 1000);
+    c.armHold(OPEN_SENT_HOLD_TIME);
     this.refreshState();
   }
 
@@ -312,6 +318,13 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       // Reject by type before decoding: an UPDATE in OpenSent is an FSM error, not an UPDATE error.
       if (c.phase === 'OpenSent' && type !== OPEN && type !== NOTIFICATION) throw unexpectedMessage('OpenSent', type);
       if (c.phase === 'OpenConfirm' && type !== KEEPALIVE && type !== NOTIFICATION) throw unexpectedMessage('OpenConfirm', type);
+      if (type === MSG_UPDATE && c.phase === 'Established') {
+        // The hot path of a table transfer: straight to the listener, no action object per message.
+        const u = this.codec.decodeMessage(raw, c.negotiated!.codec) as UpdateMessage;
+        this.stats.updatesIn++;
+        this.emit('update', u);
+        return;
+      }
       const msg = this.codec.decodeMessage(raw, c.negotiated?.codec ?? DEFAULT_CODEC_CONTEXT);
       let action: FsmAction;
       if (c.phase === 'OpenSent') action = inOpenSent(msg, this.cfg, this.ourOpen, c.endpoints());
@@ -335,18 +348,15 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       case 'establish':
         return this.onEstablish(c);
       case 'alive':
-        return this.restartHold(c);
+        return; // the Hold timer saw the bytes arrive (Connection.lastRx)
       case 'update':
-        this.restartHold(c);
         this.stats.updatesIn++;
         this.emit('update', a.msg);
         return;
       case 'routeRefresh':
-        this.restartHold(c);
         this.emit('routeRefresh', a.msg);
         return;
       case 'ignore':
-        this.restartHold(c);
         this.log.debug('message ignored', { peer: this.cfg.peerAddress, why: a.why });
         return;
     }
@@ -372,8 +382,8 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     c.phase = 'OpenConfirm';
     this.stats.messagesOut++;
     c.write(this.codec.encodeKeepalive());
-    c.hold.start(neg.holdTime * 1000);
-    c.keepalive.start(neg.keepaliveTime * 1000);
+    c.armHold(neg.holdTime);
+    c.armKeepalive(neg.keepaliveTime);
     this.refreshState();
   }
 
@@ -388,7 +398,6 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     this.neg = neg;
     this.connectRetry.stop();
     this.stats.establishedAt = this.clock.now();
-    this.restartHold(c);
     this.log.info('session established', {
       peer: this.cfg.peerAddress, peerRouterId: neg.peerRouterId, holdTime: neg.holdTime, families: neg.families, dir: c.dir,
     });
@@ -401,12 +410,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     if (!neg) return;
     this.stats.messagesOut++;
     c.write(this.codec.encodeKeepalive());
-    c.keepalive.start(neg.keepaliveTime * 1000);
-  }
-
-  private restartHold(c: Connection): void {
-    const hold = c.negotiated?.holdTime ?? 0;
-    if (hold > 0) c.hold.start(hold * 1000);
+    c.armKeepalive(neg.keepaliveTime);
   }
 
   private holdSecondsOf(c: Connection): number {
@@ -464,15 +468,16 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     let establishedFor: number | undefined;
     if (wasEstablished) {
       establishedFor = this.clock.now() - (this.stats.establishedAt ?? this.clock.now());
+      // RFC 4724 §4.2: a session lost without a NOTIFICATION to a restart-capable peer keeps its
+      // routes (as stale) for the restart time; the speaker decides, we only say it applies.
+      const gr = this.neg?.peerGracefulRestart;
+      if (gr && gr.families.length > 0 && reason.code === undefined) reason.gracefulRestart = true;
       this.established = null;
       this.neg = undefined;
       this.stats.flaps++;
       for (const o of [...this.conns]) this.discard(o);
     }
-    if (kind === 'replaced') {
-      if (wasEstablished) this.emit('down', reason);
-      return; // the caller adopts the new connection and refreshes the state
-    }
+    if (kind === 'replaced') return; // the caller adopts the new connection, then emits 'down'
     if (this.conns.length > 0) {
       this.refreshState();
       return;

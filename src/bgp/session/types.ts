@@ -52,6 +52,12 @@ export interface DownReason {
   code?: number;
   subcode?: number;
   sentByUs: boolean;
+  /**
+   * Set when the peer negotiated graceful restart (with forwarding families) and the session ended
+   * without a NOTIFICATION (TCP loss, or the peer reconnected): RFC 4724 says keep its routes,
+   * marked stale, for its restart time instead of withdrawing them at once.
+   */
+  gracefulRestart?: boolean;
 }
 
 export interface SessionStats {

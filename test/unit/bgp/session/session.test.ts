@@ -484,6 +484,30 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     inSock.feed(peerOpen({}, { gracefulRestart: { restartState: true, notification: false, restartTime: 120, families: [] } }), keepalive());
     expect(h.s.state).toBe('Established');
     expect(h.events).toEqual(['established', 'down:-/-', 'established']);
+    // Straight from the old session to the new one's OPEN exchange, no detour through Idle.
+    expect(h.states).toEqual(['Connect', 'OpenSent', 'OpenConfirm', 'Established', 'OpenSent', 'OpenConfirm', 'Established']);
+  });
+
+  test('a graceful-restart peer with forwarding families: its TCP loss is marked for stale-route keeping, a NOTIFICATION is not', () => {
+    const gr = { gracefulRestart: { restartState: false, notification: false, restartTime: 120, families: [{ afi: 1, safi: 1, forwarding: true }] } };
+    const h = makeSession();
+    const reasons: unknown[] = [];
+    h.s.on('down', (r) => reasons.push(r));
+    const sock = establish(h, peerOpen({}, gr));
+    const inSock = new FakeSocket();
+    h.s.acceptConnection(inSock.asSocket());
+    inSock.feed(peerOpen({}, gr), keepalive());
+    inSock.emit('end');
+    h.clock.advance(10_000);
+    const third = h.out[h.out.length - 1];
+    expect(third).not.toBe(sock);
+    third.connectNow();
+    third.feed(peerOpen({}, gr), keepalive(), notification(6, 4));
+    expect(reasons).toEqual([
+      expect.objectContaining({ gracefulRestart: true, text: 'peer reconnected (graceful restart)' }),
+      expect.objectContaining({ gracefulRestart: true, text: 'connection closed by peer' }),
+      expect.not.objectContaining({ gracefulRestart: true }),
+    ]);
   });
 });
 
