@@ -39,16 +39,7 @@ export async function createKernelFib(o: KernelFibOptions): Promise<KernelFib> {
       nl.close();
       monitor.close();
     },
-    status: () => {
-      const s = sync.status();
-      return {
-        installed: s.installed,
-        pending: s.pending,
-        errors: s.errors.length,
-        skipped: s.skipped,
-        ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt.toISOString() } : {}),
-        ...(s.lastSyncMs !== null ? { lastSyncMs: s.lastSyncMs } : {}),
-      };
-    },
+    // FibSync's status is a superset of observe's FibStatus (errorList, deferring, resyncs).
+    status: () => sync.status(),
   };
 }
