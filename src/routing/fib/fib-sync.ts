@@ -26,7 +26,8 @@ import { RTN_UNICAST, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RT
 import { PODROUTE_RTPROT_DEFAULT } from '../../netlink/route/protocol.js';
 import type { KernelRoute } from '../../netlink/route/route.js';
 import { applyRouteOps, dumpAddrs, dumpLinks, dumpRoutes, type RouteOp } from '../../netlink/route/rtnl.js';
-import type { BulkOptions, NetlinkSocket } from '../../netlink/socket.js';
+import { NETLINK_ROUTE } from '../../netlink/constants.js';
+import { openNetlink, type BulkOptions, type NetlinkSocket } from '../../netlink/socket.js';
 import { diffFib } from './diff.js';
 import { validateFibRoute } from './validate.js';
 import { buildConnectedState, resolveNextHops, type ConnectedState } from './reachability.js';
@@ -53,6 +54,8 @@ export interface FibSyncOptions {
   /** Coalescing delay after link/address events before the re-read (default 50 ms). */
   eventDebounceMs?: number;
   bulk?: BulkOptions;
+  /** Close `nl` and `monitor` in close() (set by openFibSync, which opened them). */
+  ownsSockets?: boolean;
 }
 
 const noLog: FibLog = () => undefined;
@@ -78,6 +81,7 @@ export class FibSync {
   private readonly resyncIntervalMs: number;
   private readonly eventDebounceMs: number;
   private readonly bulkOpts: BulkOptions;
+  private readonly ownsSockets: boolean;
 
   private desired = new Map<string, FibRoute>();
   /** Our routes in the kernel as far as we know, keyed by prefix (all in `table`). */
@@ -119,6 +123,7 @@ export class FibSync {
     this.resyncIntervalMs = opts.resyncIntervalMs ?? 60_000;
     this.eventDebounceMs = opts.eventDebounceMs ?? 50;
     this.bulkOpts = opts.bulk ?? {};
+    this.ownsSockets = opts.ownsSockets ?? false;
   }
 
   /**
@@ -219,6 +224,10 @@ export class FibSync {
     }
     await this.idle();
     this.closed = true;
+    if (this.ownsSockets) {
+      this.nl.close();
+      this.monitor?.close();
+    }
   }
 
   private scheduleRead(delayMs: number): void {
@@ -405,4 +414,20 @@ export class FibSync {
     for (const prefix of this.lastSkipLog.keys()) if (!now.has(prefix) && n++ < 40) this.log('info', `fib: ${prefix} no longer skipped`);
     this.lastSkipLog = now;
   }
+}
+
+/**
+ * Opens the two NETLINK_ROUTE sockets FibSync needs (requests/dumps, and link/address
+ * notifications), optionally in network namespace `netns`, and returns a FibSync that owns them.
+ */
+export function openFibSync(opts: Omit<FibSyncOptions, 'nl' | 'monitor' | 'ownsSockets'> & { netns?: string }): FibSync {
+  const nl = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
+  let monitor: NetlinkSocket;
+  try {
+    monitor = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
+  } catch (e) {
+    nl.close();
+    throw e;
+  }
+  return new FibSync({ ...opts, nl, monitor, ownsSockets: true });
 }

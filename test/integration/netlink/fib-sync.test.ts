@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { NETLINK_ROUTE } from '../../../src/netlink/constants.js';
 import { openNetlink, type NetlinkSocket } from '../../../src/netlink/socket.js';
-import { FibSync, type FibLog } from '../../../src/routing/fib/fib-sync.js';
+import { FibSync, openFibSync, type FibLog } from '../../../src/routing/fib/fib-sync.js';
 import type { FibRoute } from '../../../src/routing/fib/types.js';
 import { makeNetns, requireRoot, type TestNetns } from './netns-harness.js';
 
@@ -211,6 +211,18 @@ describe('FibSync', () => {
     await f.idle();
     expect(s.logs.some((l) => l.includes('replies lost'))).toBe(true);
     expect(ours(s.ns).map((r) => r.dst)).toEqual(['10.244.1.0/24']);
+  });
+
+  test('openFibSync owns its sockets in a namespace', async () => {
+    const ns = makeNetns();
+    cleanups.push(() => ns.cleanup());
+    const f = openFibSync({ netns: ns.name, deferralMs: 0, resyncIntervalMs: 0 });
+    await f.start();
+    f.setDesired(routes({ prefix: '10.244.7.0/24', nextHops: [{ gateway: '10.0.0.2' }] }));
+    await f.idle();
+    expect(ours(ns).map((r) => r.dst)).toEqual(['10.244.7.0/24']);
+    await f.close();
+    expect(ours(ns).map((r) => r.dst)).toEqual(['10.244.7.0/24']); // kept for the next start to adopt
   });
 
   test('100,000 routes installed and verified, then removed on close({ removeRoutes })', async () => {
