@@ -54,5 +54,25 @@ const first = runs[0];
 runs.sort((a, b) => a - b);
 const median = runs[runs.length >> 1];
 console.log(`decode (framing + decodeMessage): first run ${first.toFixed(0)} ms, median of ${runs.length} ${median.toFixed(0)} ms = ${(N / median / 1000).toFixed(2)} M prefixes/s`);
+
+// IPv6: a 200k-prefix table (/48s and /64s) in MP_REACH_NLRI.
+const N6 = Math.max(1, Math.floor(N / 5));
+const list6: string[] = [];
+for (let i = 0; i < N6; i++) {
+  const hi = (0x2001 + (i % 7)).toString(16);
+  list6.push(i % 2 === 0 ? `${hi}:db8:${((i >>> 1) & 0xffff).toString(16)}::/48` : `${hi}:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}:1::/64`);
+}
 t = process.hrtime.bigint();
-void t;
+const msgs6 = packUpdates('ipv6-unicast', { origin: 0, asPath: [{ type: 2, asns: [65001] }], nextHop: '2001:db8::1' }, list6, ctx);
+const pack6 = Number(process.hrtime.bigint() - t) / 1e6;
+const runs6: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const s6 = process.hrtime.bigint();
+  let c6 = 0;
+  for (const m of msgs6) c6 += (decodeMessage(m, ctx) as UpdateMessage).attributes!.mpReach!.nlri.prefixes.length;
+  if (c6 !== N6) throw new Error(`decoded ${c6} IPv6 prefixes, expected ${N6}`);
+  runs6.push(Number(process.hrtime.bigint() - s6) / 1e6);
+}
+runs6.sort((a, b) => a - b);
+const med6 = runs6[runs6.length >> 1];
+console.log(`IPv6: packed ${N6} prefixes into ${msgs6.length} UPDATEs in ${pack6.toFixed(0)} ms; decode median ${med6.toFixed(0)} ms = ${(N6 / med6 / 1000).toFixed(2)} M prefixes/s`);

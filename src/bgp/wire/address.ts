@@ -46,60 +46,66 @@ export function formatIpv4(b: Uint8Array, off = 0): string {
   return OCTET_TEXT[b[off]] + '.' + OCTET_TEXT[b[off + 1]] + '.' + OCTET_TEXT[b[off + 2]] + '.' + OCTET_TEXT[b[off + 3]];
 }
 
-function hexGroup(s: string): number {
-  if (s.length === 0 || s.length > 4) return -1;
-  let v = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let d: number;
-    if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 97 && c <= 102) d = c - 87;
-    else if (c >= 65 && c <= 70) d = c - 55;
-    else return -1;
-    v = v * 16 + d;
-  }
-  return v;
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
-/** Parses IPv6 text (with optional "::" and trailing dotted IPv4) into 16 bytes; false if invalid. */
+const groups = new Int32Array(8);
+const v4tail = new Uint8Array(4);
+
+/**
+ * Parses IPv6 text (with optional "::" and trailing dotted IPv4) into 16 bytes; false if invalid.
+ * One pass over the characters, no intermediate strings: packUpdates calls this per prefix.
+ */
 export function parseIpv6Into(text: string, out: Uint8Array, off: number): boolean {
-  if (text.length < 2 || text.length > 45) return false;
-  const dbl = text.indexOf('::');
-  if (dbl !== -1 && text.indexOf('::', dbl + 1) !== -1) return false;
-  const groups: number[] = [];
-  const parseSide = (s: string, allowV4: boolean): number[] | null => {
-    if (s === '') return [];
-    const parts = s.split(':');
-    const res: number[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (allowV4 && i === parts.length - 1 && p.includes('.')) {
-        const v4 = new Uint8Array(4);
-        if (!parseIpv4Into(p, v4, 0)) return null;
-        res.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else {
-        const g = hexGroup(p);
-        if (g < 0) return null;
-        res.push(g);
-      }
-    }
-    return res;
-  };
-  if (dbl === -1) {
-    const all = parseSide(text, true);
-    if (!all || all.length !== 8) return false;
-    groups.push(...all);
-  } else {
-    const head = parseSide(text.slice(0, dbl), false);
-    const tail = parseSide(text.slice(dbl + 2), true);
-    if (!head || !tail || head.length + tail.length > 7) return false;
-    groups.push(...head);
-    for (let i = head.length + tail.length; i < 8; i++) groups.push(0);
-    groups.push(...tail);
+  const n = text.length;
+  if (n < 2 || n > 45) return false;
+  let i = 0;
+  let count = 0;
+  let dbl = -1;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return false;
+    dbl = 0;
+    i = 2;
   }
-  for (let i = 0; i < 8; i++) {
-    out[off + 2 * i] = groups[i] >> 8;
-    out[off + 2 * i + 1] = groups[i] & 0xff;
+  while (i < n) {
+    const start = i;
+    let v = 0;
+    let d: number;
+    while (i < n && (d = hexDigit(text.charCodeAt(i))) >= 0) {
+      v = v * 16 + d;
+      i++;
+    }
+    if (i < n && text.charCodeAt(i) === 46) {
+      // Dotted IPv4 in the last 32 bits.
+      if (count > 6 || !parseIpv4Into(text.slice(start), v4tail, 0)) return false;
+      groups[count++] = (v4tail[0] << 8) | v4tail[1];
+      groups[count++] = (v4tail[2] << 8) | v4tail[3];
+      i = n;
+      break;
+    }
+    if (i === start || i - start > 4 || count === 8) return false;
+    groups[count++] = v;
+    if (i === n) break;
+    if (text.charCodeAt(i) !== 58) return false;
+    i++;
+    if (i < n && text.charCodeAt(i) === 58) {
+      if (dbl >= 0) return false;
+      dbl = count;
+      i++;
+    } else if (i === n) {
+      return false;
+    }
+  }
+  if (dbl < 0 ? count !== 8 : count > 7) return false;
+  const gap = 8 - count;
+  for (let k = 0, src = 0; k < 8; k++) {
+    const g = dbl >= 0 && k >= dbl && k < dbl + gap ? 0 : groups[src++];
+    out[off + 2 * k] = g >> 8;
+    out[off + 2 * k + 1] = g & 0xff;
   }
   return true;
 }
@@ -113,22 +119,29 @@ export function parseIpv6(text: string): Uint8Array {
 
 /** RFC 5952 canonical text of the 16 bytes at `b[off..]`. */
 export function formatIpv6(b: Uint8Array, off = 0): string {
-  const g = new Array<number>(8);
-  for (let i = 0; i < 8; i++) g[i] = (b[off + 2 * i] << 8) | b[off + 2 * i + 1];
   // Longest run of zero groups (length ≥ 2), leftmost on a tie.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-    i = j;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if (b[off + 2 * i] === 0 && b[off + 2 * i + 1] === 0) {
+      if (runStart < 0) runStart = i;
+      if (i - runStart + 1 > bestLen) { bestStart = runStart; bestLen = i - runStart + 1; }
+    } else {
+      runStart = -1;
+    }
   }
-  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-  return head + '::' + tail;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (i > 0 && i !== bestStart + bestLen) s += ':';
+    s += ((b[off + 2 * i] << 8) | b[off + 2 * i + 1]).toString(16);
+  }
+  return s;
 }
 
 /** Address text (IPv4 or IPv6) → bytes (4 or 16); throws on malformed text. */

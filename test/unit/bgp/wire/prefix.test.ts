@@ -76,6 +76,20 @@ describe('normalizePrefix', () => {
     );
   });
 
+  test('IPv6 parsing accepts every spelling of an address (full, leading zeros, upper case, dotted tail)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) => {
+        const g = Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1]);
+        const full = g.map((x) => x.toString(16).padStart(4, '0')).join(':');
+        const dotted = g.slice(0, 6).map((x) => x.toString(16)).join(':') + ':' + Array.from(b.subarray(12)).join('.');
+        for (const text of [full, full.toUpperCase(), dotted, formatIpv6(b)]) {
+          expect(Array.from(parseIpv6(text))).toEqual(Array.from(b));
+        }
+      }),
+      { seed: 11, numRuns: 1000 },
+    );
+  });
+
   test('IPv4 text round-trips', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
