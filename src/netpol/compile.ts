@@ -59,9 +59,33 @@ function q(s: string): string {
   return `"${s.replace(/["\\]/g, '')}"`;
 }
 
+/** How a set's members derive from pods, for patching it after a few pod changes. */
+interface Patch {
+  entries: readonly PeerEntry[] | 'all';
+  /** The members a pod contributes when it is in the entries. */
+  membersOf: (p: PodView) => string[];
+}
+
+/** Above this many changed pods, rebuilding a changed set is as cheap as patching it. */
+const PATCH_MAX = 64;
+
+/** First index whose element is >= x in a sorted (default string order) array. */
+function lowerBound(a: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface CachedSet {
   dep: string;
   spec: SetSpec;
+  /** Compile generation that last produced it: only the previous one may be patched. */
+  gen: number;
 }
 
 /** One compilation of one view, using (and refilling) the caches of its PolicyCompiler. */
@@ -70,13 +94,13 @@ class CompileRun {
   private readonly podOfChain = new Map<string, string>();
   /** (policy key, dir, family) → rule lines not depending on the target pod (memo across pods). */
   private readonly ruleMemo = new Map<string, string[]>();
-  readonly newSetCache = new Map<string, CachedSet>();
 
   constructor(
     private readonly view: ClusterView,
     private readonly opts: CompileOptions,
     private readonly index: PeerIndex,
-    private readonly setCache: ReadonlyMap<string, CachedSet>,
+    private readonly setCache: Map<string, CachedSet>,
+    private readonly gen: number,
   ) {}
 
   private peerPods(policyNs: string, peer: NetworkPolicyPeer): PeerEntry {
@@ -86,15 +110,51 @@ class CompileRun {
   /**
    * Add a set. `dep` names everything the members derive from (peer entry versions...): while it
    * is unchanged the previous members array is reused as is, neither rebuilt nor re-sorted, and the
-   * applier sees the same array and skips the set.
+   * applier sees the same array and skips the set. When it changed because a few pods changed,
+   * `patch` lets us re-decide just the members those pods contribute instead of a rebuild.
    */
-  private addSet(fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: () => Iterable<string>, dep?: string): void {
+  private addSet(
+    fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: () => Iterable<string>, dep?: string, patch?: Patch,
+  ): void {
     const prev = dep === undefined ? undefined : this.setCache.get(name);
     let set: SetSpec;
     if (prev && prev.dep === dep && prev.spec.type === spec.type) set = prev.spec;
-    else set = { ...spec, members: [...new Set(members())].sort() };
-    if (dep !== undefined) this.newSetCache.set(name, { dep, spec: set });
+    else if (
+      prev && patch && prev.gen === this.gen - 1 && prev.spec.type === spec.type
+      && this.index.lastChanges && this.index.lastChanges.length <= PATCH_MAX
+    ) {
+      // Patching is exact only against the previous compile: lastChanges is relative to it.
+      set = { ...spec, members: this.patched(prev.spec.members, patch) };
+    } else set = { ...spec, members: [...new Set(members())].sort() };
+    if (dep !== undefined) this.setCache.set(name, { dep, spec: set, gen: this.gen });
     this.out[fam].sets.set(name, set);
+  }
+
+  private patched(prev: readonly string[], patch: Patch): string[] {
+    const cands = new Set<string>();
+    for (const ch of this.index.lastChanges!) {
+      if (ch.old) for (const m of patch.membersOf(ch.old)) cands.add(m);
+      if (ch.now) for (const m of patch.membersOf(ch.now)) cands.add(m);
+    }
+    const out = [...prev];
+    for (const c of cands) {
+      const comma = c.indexOf(',');
+      const ip = comma < 0 ? c : c.slice(0, comma);
+      let present = false;
+      for (const k of this.index.ownersOf(ip)) {
+        const p = this.index.pod(k);
+        if (!p || (patch.entries !== 'all' && !patch.entries.some((e) => e.pods.has(k)))) continue;
+        if (patch.membersOf(p).includes(c)) {
+          present = true;
+          break;
+        }
+      }
+      const at = lowerBound(out, c);
+      const was = at < out.length && out[at] === c;
+      if (present && !was) out.splice(at, 0, c);
+      else if (!present && was) out.splice(at, 1);
+    }
+    return out;
   }
 
   /** Peer match fragments of a rule: null = any peer; [] = matches nothing in this family. */
@@ -109,7 +169,7 @@ class CompileRun {
       const dep = `${fam}|${entries.map((e) => `${e.key}@${e.version}`).join('|')}`;
       this.addSet(fam, name, { type: 'hash:ip', family: fam }, function* () {
         for (const e of entries) for (const p of e.pods.values()) for (const ip of p.ips) if (familyOf(ip) === fam) yield ip;
-      }, dep);
+      }, dep, { entries, membersOf: (p) => p.ips.filter((ip) => familyOf(ip) === fam) });
       out.push(`-m set --match-set ${name} ${flag}`);
     }
     rule.peers.forEach((peer, pi) => {
@@ -157,15 +217,14 @@ class CompileRun {
             const portName = port.port;
             const portProto = port.protocol;
             const name = namedPortSetName(pol.namespace, pol.name, dir, ri, pj, fam);
+            const membersOf = (d: PodView): string[] => {
+              const num = resolveNamedPort(d, portName, portProto);
+              if (num === undefined) return [];
+              return d.ips.filter((ip) => familyOf(ip) === fam).map((ip) => `${ip},${proto}:${num}`);
+            };
             this.addSet(fam, name, { type: 'hash:ip,port', family: fam }, function* () {
-              for (const list of dests) {
-                for (const d of list) {
-                  const num = resolveNamedPort(d, portName, portProto);
-                  if (num === undefined) continue;
-                  for (const ip of d.ips) if (familyOf(ip) === fam) yield `${ip},${proto}:${num}`;
-                }
-              }
-            }, `${fam}|${portProto}:${portName}|${deps}`);
+              for (const list of dests) for (const d of list) yield* membersOf(d);
+            }, `${fam}|${portProto}:${portName}|${deps}`, { entries: rule.peers.length === 0 ? 'all' : entries, membersOf });
             lines.push(`-m set --match-set ${name} dst,dst ${comment} -j RETURN`);
           }
           return;
@@ -265,15 +324,17 @@ class CompileRun {
  */
 export class PolicyCompiler {
   private readonly index = new PeerIndex();
-  private setCache = new Map<string, CachedSet>();
+  private readonly setCache = new Map<string, CachedSet>();
+  private gen = 0;
 
   constructor(private readonly opts: CompileOptions) {}
 
   compile(view: ClusterView): DesiredState {
     this.index.update(view);
-    const run = new CompileRun(view, this.opts, this.index, this.setCache);
-    const out = run.run();
-    this.setCache = run.newSetCache;
+    const gen = ++this.gen;
+    const out = new CompileRun(view, this.opts, this.index, this.setCache, gen).run();
+    // Sets unused for a while go (a deleted policy's members must not stay in memory forever).
+    for (const [k, c] of this.setCache) if (c.gen < gen - 16) this.setCache.delete(k);
     this.index.sweep();
     return out;
   }

@@ -9,9 +9,23 @@ export const CHAIN_PREFIX = 'PODROUTE-';
 /** The chain FORWARD jumps to; dispatches pod traffic to the per-pod chains. */
 export const FORWARD_CHAIN = 'PODROUTE-FW';
 
+// Names are recomputed on every compile; hashing is the costly part, so remember them.
+const memo = new Map<string, string>();
+const MEMO_MAX = 200_000;
+
 function h(parts: readonly (string | number)[]): string {
+  const key = parts.join('\x00');
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  if (memo.size >= MEMO_MAX) memo.clear();
+  const name = hash(key);
+  memo.set(key, name);
+  return name;
+}
+
+function hash(key: string): string {
   // 16 base32 chars = 80 bits: collisions are not a practical concern at cluster scale.
-  const d = createHash('sha256').update(parts.join('\x00')).digest();
+  const d = createHash('sha256').update(key).digest();
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   let out = '';
   let acc = 0;

@@ -21,7 +21,8 @@ interface Entry extends PeerEntry {
   podSel?: LabelSelector;
   /** Namespaces the namespace selector matches (namespace changes rebuild the whole index). */
   nss: Set<string>;
-  used: boolean;
+  /** Sweeps since a lookup last used it. */
+  idle: number;
 }
 
 /** Pods that take part in policy: have an address, are not host-network, are not finished. */
@@ -61,6 +62,20 @@ function sameNamespaces(a: ReadonlyMap<string, NamespaceView>, b: ReadonlyMap<st
   return true;
 }
 
+/** Only addresses and ports end up in set members; labels only decide membership. */
+function sameAddressing(a: PodView, b: PodView): boolean {
+  if (a.ips.length !== b.ips.length || a.ips.some((ip, i) => ip !== b.ips[i])) return false;
+  if (a.ports.length !== b.ports.length) return false;
+  return a.ports.every((x, i) => x.name === b.ports[i].name && x.containerPort === b.ports[i].containerPort && x.protocol === b.ports[i].protocol);
+}
+
+/** One policy pod that changed in the last update: before and after (undefined = absent). */
+export interface PodChange {
+  key: string;
+  old?: PodView;
+  now?: PodView;
+}
+
 let versionCounter = 0;
 /** Beyond this many changed pods, rebuilding beats patching. */
 const PATCH_LIMIT = 500;
@@ -70,14 +85,20 @@ export class PeerIndex {
   private pods = new Map<string, PodView>();
   private podsByNs = new Map<string, Map<string, PodView>>();
   private namespaces: ReadonlyMap<string, NamespaceView> = new Map();
+  /** Address → keys of the policy pods holding it (to patch set members without a rebuild). */
+  private owners = new Map<string, Set<string>>();
+  /** Pod changes of the last update, or undefined when it rebuilt (or changed namespaces). */
+  lastChanges: PodChange[] | undefined;
   /** Bumped on any policy-pod change (for "every pod" derived data). */
   allVersion = ++versionCounter;
 
   /** Bring the index to `view`; returns the number of pods that changed. */
   update(view: ClusterView): number {
+    let nsChanged = false;
     if (!sameNamespaces(this.namespaces, view.namespaces)) {
       this.namespaces = view.namespaces;
       this.entries.clear();
+      nsChanged = true;
     }
     const changed: string[] = [];
     for (const [k, p] of view.pods) {
@@ -87,44 +108,71 @@ export class PeerIndex {
       changed.push(k);
     }
     for (const k of this.pods.keys()) if (!view.pods.has(k)) changed.push(k);
+    this.lastChanges = nsChanged ? undefined : [];
     if (changed.length === 0) return 0;
     this.allVersion = ++versionCounter;
     if (changed.length > PATCH_LIMIT) {
       this.rebuild(view);
+      this.lastChanges = undefined;
       return changed.length;
     }
     for (const k of changed) {
       const old = this.pods.get(k);
       const p = view.pods.get(k);
       const now = p && isPolicyPod(p) ? p : undefined;
+      this.lastChanges?.push({ key: k, old, now });
       if (old) {
         this.pods.delete(k);
         this.podsByNs.get(old.namespace)?.delete(k);
+        for (const ip of old.ips) this.owners.get(ip)?.delete(k);
       }
       if (now) {
         this.pods.set(k, now);
         let m = this.podsByNs.get(now.namespace);
         if (!m) this.podsByNs.set(now.namespace, (m = new Map()));
         m.set(k, now);
+        this.addOwner(k, now);
       }
       for (const e of this.entries.values()) {
         const had = e.pods.has(k);
         const has = now !== undefined && this.entryMatches(e, now);
         if (has) e.pods.set(k, now);
         else if (had) e.pods.delete(k);
-        if (had || has) e.version = ++versionCounter;
+        // A member whose labels changed but who stays a member with the same addresses and
+        // ports changes nothing derived from the entry: keep the version, keep the caches.
+        if (had !== has || (has && !sameAddressing(old!, now!))) e.version = ++versionCounter;
       }
     }
     return changed.length;
+  }
+
+  private addOwner(k: string, p: PodView): void {
+    for (const ip of p.ips) {
+      let o = this.owners.get(ip);
+      if (!o) this.owners.set(ip, (o = new Set()));
+      o.add(k);
+    }
+  }
+
+  /** The policy pod with this key, as of the last update. */
+  pod(key: string): PodView | undefined {
+    return this.pods.get(key);
+  }
+
+  /** Keys of the policy pods holding an address. */
+  ownersOf(ip: string): Iterable<string> {
+    return this.owners.get(ip) ?? [];
   }
 
   private rebuild(view: ClusterView): void {
     this.entries.clear();
     this.pods = new Map();
     this.podsByNs = new Map();
+    this.owners = new Map();
     for (const [k, p] of view.pods) {
       if (!isPolicyPod(p)) continue;
       this.pods.set(k, p);
+      this.addOwner(k, p);
       let m = this.podsByNs.get(p.namespace);
       if (!m) this.podsByNs.set(p.namespace, (m = new Map()));
       m.set(k, p);
@@ -142,7 +190,7 @@ export class PeerIndex {
     const key = `${nsKey}#${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
     const hit = this.entries.get(key);
     if (hit) {
-      hit.used = true;
+      hit.idle = 0;
       return hit;
     }
     const nss = new Set<string>();
@@ -151,7 +199,7 @@ export class PeerIndex {
     } else nss.add(policyNs);
     const e: Entry = {
       key, policyNs, nsSel: peer.namespaceSelector, podSel: peer.podSelector, nss,
-      pods: new Map(), version: ++versionCounter, used: true,
+      pods: new Map(), version: ++versionCounter, idle: 0,
     };
     for (const ns of nss) for (const [k, p] of this.podsByNs.get(ns) ?? []) if (this.entryMatches(e, p)) e.pods.set(k, p);
     this.entries.set(key, e);
@@ -163,11 +211,12 @@ export class PeerIndex {
     return this.pods.values();
   }
 
-  /** Drop entries no lookup used since the last call, so dead selectors cost nothing per change. */
-  sweep(): void {
-    for (const [k, e] of this.entries) {
-      if (!e.used) this.entries.delete(k);
-      e.used = false;
-    }
+  /**
+   * Drop entries no lookup used in the last `keep` sweeps: dead selectors stop costing anything
+   * per pod change, while a selector that comes and goes (a pod flapping between policies) keeps
+   * its entry, its version, and so the sets cached on it.
+   */
+  sweep(keep = 16): void {
+    for (const [k, e] of this.entries) if (++e.idle > keep) this.entries.delete(k);
   }
 }

@@ -29,8 +29,16 @@ export function isEmptySelector(s: LabelSelector): boolean {
   return Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
 }
 
+const keys = new WeakMap<LabelSelector, string>();
+
 /** A canonical text for a selector, so equal selectors share memoized results. */
 export function selectorKey(s: LabelSelector): string {
+  let k = keys.get(s);
+  if (k === undefined) keys.set(s, (k = computeKey(s)));
+  return k;
+}
+
+function computeKey(s: LabelSelector): string {
   const ml = Object.keys(s.matchLabels).sort().map((k) => `${k}=${s.matchLabels[k]}`);
   const me = s.matchExpressions
     .map((r) => `${r.key} ${r.operator} (${[...r.values].sort().join(',')})`)
