@@ -11,7 +11,7 @@ export { MessageReader } from './reader.js';
 export { decodeMessage } from './message.js';
 export { encodeOpen, BGP_VERSION } from './open.js';
 export { emptyCapabilities } from './capabilities.js';
-export { encodeKeepalive, encodeNotification } from './notification.js';
+export { encodeKeepalive, encodeNotification, encodeShutdownCommunication, decodeShutdownCommunication } from './notification.js';
 export { encodeRouteRefresh } from './route-refresh.js';
 export { encodeUpdate, maxLength } from './update.js';
 export { packUpdates, packWithdrawals, encodeEndOfRib, endOfRibFamily } from './pack.js';

@@ -24,3 +24,30 @@ export function encodeKeepalive(): Buffer {
   writeHeader(buf, 0, HEADER_LEN, MSG_KEEPALIVE);
   return buf;
 }
+
+/**
+ * RFC 9003 Shutdown Communication for Cease/Administrative Shutdown or Reset: a length octet and
+ * up to 255 octets of UTF-8. Longer text is cut at a character boundary.
+ */
+export function encodeShutdownCommunication(text: string): Uint8Array {
+  let bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > 255) {
+    let end = 255;
+    while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // do not split a UTF-8 sequence
+    bytes = bytes.subarray(0, end);
+  }
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = bytes.length;
+  out.set(bytes, 1);
+  return out;
+}
+
+/** The RFC 9003 message in a Cease NOTIFICATION's data, or null when there is none or it is invalid. */
+export function decodeShutdownCommunication(data: Uint8Array): string | null {
+  if (data.length === 0 || data[0] !== data.length - 1 || data[0] === 0) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(1));
+  } catch {
+    return null;
+  }
+}

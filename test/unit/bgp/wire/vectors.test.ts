@@ -119,3 +119,17 @@ describe('small messages', () => {
     expect(decodeMessage(r, ctx())).toEqual({ type: 5, afi: 2, safi: 1, subtype: 1 });
   });
 });
+
+describe('RFC 9003 shutdown communication', () => {
+  test('round trip, cut at 255 octets on a character boundary, invalid data gives null', async () => {
+    const { encodeShutdownCommunication: enc, decodeShutdownCommunication: dec } = await import('../../../../src/bgp/wire/index.js');
+    expect(Buffer.from(enc('bye')).toString('hex')).toBe('03627965');
+    expect(dec(enc('maintenance — back soon'))).toBe('maintenance — back soon');
+    const long = enc('é'.repeat(200)); // 400 octets of UTF-8
+    expect(long[0]).toBe(254);
+    expect(dec(long)).toBe('é'.repeat(127));
+    expect(dec(new Uint8Array(0))).toBeNull();
+    expect(dec(Uint8Array.of(5, 0x41))).toBeNull();
+    expect(dec(Uint8Array.of(1, 0xff))).toBeNull();
+  });
+});
