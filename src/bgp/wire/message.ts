@@ -1,7 +1,7 @@
 // decodeMessage: one whole message (as MessageReader returns it) → a typed message, or BgpError.
 
 import { HEADER_LEN, MSG_KEEPALIVE, MSG_NOTIFICATION, MSG_OPEN, MSG_ROUTE_REFRESH, MSG_UPDATE, type BgpMessage, type CodecContext } from './types.js';
-import { BgpError, ERR_HEADER, HDR_BAD_LENGTH } from './errors.js';
+import { BgpError, ERR_HEADER, HDR_BAD_LENGTH, HDR_BAD_TYPE } from './errors.js';
 import { checkHeader } from './header.js';
 import { decodeOpen } from './open.js';
 import { decodeUpdate, maxLength } from './update.js';
@@ -24,5 +24,5 @@ export function decodeMessage(msg: Buffer | Uint8Array, ctx: CodecContext): BgpM
     case MSG_NOTIFICATION: return decodeNotification(b);
     case MSG_ROUTE_REFRESH: return decodeRouteRefresh(b);
   }
-  throw new BgpError(ERR_HEADER, 3, `unknown message type ${b[18]}`, Uint8Array.of(b[18])); // unreachable: checkHeader
+  throw new BgpError(ERR_HEADER, HDR_BAD_TYPE, `unknown message type ${b[18]}`, Uint8Array.of(b[18])); // unreachable: checkHeader
 }

@@ -7,7 +7,10 @@
 
 import { MSG_UPDATE, type CodecContext, type NlriList, type PathAttributes, type UpdateMessage } from './types.js';
 import { BgpError, ERR_UPDATE, UPD_INVALID_NETWORK_FIELD, UPD_MALFORMED_ATTRIBUTE_LIST } from './errors.js';
-import { ATTR_MP_REACH_NLRI, ATTR_MP_UNREACH_NLRI, FLAG_EXTENDED_LENGTH, FLAG_OPTIONAL, FLAG_TRANSITIVE } from './codes.js';
+import {
+  ATTR_AS_PATH, ATTR_CLUSTER_LIST, ATTR_LOCAL_PREF, ATTR_MP_REACH_NLRI, ATTR_MP_UNREACH_NLRI, ATTR_NEXT_HOP, ATTR_ORIGIN,
+  ATTR_ORIGINATOR_ID, FLAG_EXTENDED_LENGTH, FLAG_OPTIONAL, FLAG_TRANSITIVE,
+} from './codes.js';
 import { decodeIpv4Nlri, writeNlriList } from './nlri.js';
 import { AttrDecodeState } from './attributes/state.js';
 import { ATTRIBUTE_CODECS, ATTRIBUTE_ENCODERS, encodeMpReach, encodeMpUnreach } from './attributes/table.js';
@@ -87,7 +90,7 @@ export function decodeUpdate(b: Buffer, ctx: CodecContext): UpdateMessage {
     const ot = flags & (FLAG_OPTIONAL | FLAG_TRANSITIVE);
     // From an external peer LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST are discarded whatever their
     // flags (RFC 7606 §7.5, §7.9, §7.10), so their decoders run first.
-    if (ot !== codec.flags && !(ctx.ebgp && (code === 5 || code === 9 || code === 10))) {
+    if (ot !== codec.flags && !(ctx.ebgp && (code === ATTR_LOCAL_PREF || code === ATTR_ORIGINATOR_ID || code === ATTR_CLUSTER_LIST))) {
       // RFC 7606 §3 (c): Optional/Transitive bits in conflict → malformed → treat-as-withdraw.
       // MP_* are still parsed: their NLRI are what must be withdrawn.
       st.withdraw(`${codec.name} has attribute flags ${hex2(flags)}, expected ${hex2(codec.flags)}`);
@@ -104,9 +107,9 @@ export function decodeUpdate(b: Buffer, ctx: CodecContext): UpdateMessage {
   // mandatory only when the UPDATE carries reachable NLRI; NEXT_HOP only for classic NLRI (RFC 4760).
   const hasMpNlri = attrs.mpReach !== undefined && attrs.mpReach.nlri.prefixes.length > 0;
   if (nlri.prefixes.length > 0 || hasMpNlri) {
-    if (attrs.origin === undefined && !seen[1]) st.withdraw('missing well-known attribute ORIGIN');
-    if (attrs.asPath === undefined && !seen[2]) st.withdraw('missing well-known attribute AS_PATH');
-    if (nlri.prefixes.length > 0 && attrs.nextHop === undefined && !seen[3]) st.withdraw('missing well-known attribute NEXT_HOP');
+    if (attrs.origin === undefined && !seen[ATTR_ORIGIN]) st.withdraw('missing well-known attribute ORIGIN');
+    if (attrs.asPath === undefined && !seen[ATTR_AS_PATH]) st.withdraw('missing well-known attribute AS_PATH');
+    if (nlri.prefixes.length > 0 && attrs.nextHop === undefined && !seen[ATTR_NEXT_HOP]) st.withdraw('missing well-known attribute NEXT_HOP');
   }
 
   const msg: UpdateMessage = { type: MSG_UPDATE, withdrawn, attributes: ta > 0 ? attrs : null, nlri };
