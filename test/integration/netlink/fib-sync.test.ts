@@ -32,7 +32,7 @@ function setup(opts: { rcvbufMonitor?: number } = {}): { ns: TestNetns; nl: Netl
     mon.close();
   });
   const logs: string[] = [];
-  return { ns, nl, mon, logs, log: (level, msg) => logs.push(`${level} ${msg}`) };
+  return { ns, nl, mon, logs, log: (level, msg, fields) => logs.push(`${level} ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`) };
 }
 
 function fib(s: ReturnType<typeof setup>, extra: Partial<ConstructorParameters<typeof FibSync>[0]> = {}): FibSync {
@@ -242,6 +242,7 @@ describe('FibSync', () => {
     const count = s.ns.ip(['-4', 'route', 'show', 'proto', '201']).trim().split('\n').length;
     expect(count).toBe(100_000);
     process.stdout.write(`FibSync: 100k routes reconciled in ${ms} ms\n`);
+    if (process.env.FIB_DEBUG) process.stdout.write(s.logs.join("\n") + "\n");
     await f.close({ removeRoutes: true });
     expect(s.ns.ip(['-4', 'route', 'show', 'proto', '201']).trim()).toBe('');
   }, 60_000);

@@ -167,3 +167,36 @@ describe('route protocol', () => {
     for (const n of [2, 3, 4, 11, 12, 186, 196, 198, 0, 256]) expect(() => checkRouteProtocol(n)).toThrow(RangeError);
   });
 });
+
+describe('prefixToBytes agrees with bgp/wire parsePrefix', () => {
+  test('accepts and rejects the same texts (property)', async () => {
+    const { prefixToBytes } = await import('../../../../src/netlink/route/address.js');
+    const { parsePrefix } = await import('../../../../src/bgp/wire/prefix.js');
+    const texts = fc.oneof(
+      fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([a, l]) => `${a}/${l}`),
+      fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 140 })).map(([a, l]) => `${a}/${l}`),
+      fc.constantFrom('10.0.0.0/024', '10.0.0.0/', '10.0.0.0', '/8', '0.0.0.0/0', '::/0', '10.0.0.0/8x', '1.2.3.4/32', '10.1.0.0/16'),
+      fc.string({ maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(texts, (t) => {
+        let a: string;
+        let b: string;
+        try {
+          const p = prefixToBytes(t);
+          a = `${p.len} ${Buffer.from(p.bytes).toString('hex')}`;
+        } catch {
+          a = 'error';
+        }
+        try {
+          const p = parsePrefix(t);
+          b = `${p.len} ${Buffer.from(p.bytes).toString('hex')}`;
+        } catch {
+          b = 'error';
+        }
+        expect(a).toBe(b);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
