@@ -312,6 +312,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   // ---- messages ----
 
   private onMessage(c: Connection, raw: Buffer): void {
+    if (c.phase === 'Connecting') return; // no bytes arrive before the TCP handshake completes
     this.stats.messagesIn++;
     try {
       const type = raw[18];

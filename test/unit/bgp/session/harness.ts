@@ -14,6 +14,8 @@ export class FakeSocket extends EventEmitter {
   ended = false;
   destroyed = false;
   writeResult = true;
+  /** False for an outbound socket until connectNow(): no bytes can arrive before that. */
+  connected = true;
   remoteAddress = '192.0.2.2';
   remotePort = 179;
   localAddress = '192.0.2.1';
@@ -50,6 +52,7 @@ export class FakeSocket extends EventEmitter {
     this.emit('data', Buffer.concat(bufs));
   }
   connectNow(): void {
+    this.connected = true;
     this.emit('connect');
   }
   fail(err = new Error('ECONNREFUSED')): void {
@@ -101,6 +104,7 @@ export function makeSession(over: Partial<SessionConfig> = {}, opts: Partial<Ses
       connect: (c) => {
         connects.push(c);
         const sock = new FakeSocket();
+        sock.connected = false;
         out.push(sock);
         return sock.asSocket();
       },
