@@ -87,8 +87,12 @@ export class NsProcess {
   async stop(graceMs = 3000): Promise<void> {
     if (!this.running) return;
     signalGroup(this.pid, 'SIGTERM');
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
-    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+    // A ref'd timer: the child is unref'd, so without it the event loop could end mid-stop.
+    let t: NodeJS.Timeout | undefined;
+    const timer = new Promise<'timeout'>((r) => { t = setTimeout(() => r('timeout'), graceMs); });
+    const outcome = await Promise.race([this.exited, timer]);
+    clearTimeout(t);
+    if (outcome === 'timeout') {
       signalGroup(this.pid, 'SIGKILL');
       await this.exited;
     }

@@ -17,7 +17,8 @@ const BIRDC = '/usr/sbin/birdc';
 
 export class Bird extends DaemonInstance implements BgpDaemon {
   readonly kind = 'bird' as const;
-  private readonly sock: string;
+  /** BIRD's control socket (birdc -s), also usable directly. */
+  readonly sock: string;
   private readonly confPath: string;
 
   constructor(ns: Netns, config: DaemonConfig) {
@@ -40,7 +41,7 @@ export class Bird extends DaemonInstance implements BgpDaemon {
   }
 
   /** Protocol names are derived from the neighbor's index, so `neighborState` can find them. */
-  private protoName(address: string): string {
+  protoName(address: string): string {
     const i = this.config.neighbors.findIndex((n) => n.address === address);
     if (i < 0) throw new Error(`harness: ${address} is not a configured neighbor`);
     return `n${i}`;
@@ -76,7 +77,8 @@ export class Bird extends DaemonInstance implements BgpDaemon {
       for (const fam of neighborFamilies(n)) {
         // gateway direct: next hops are on the shared link; the default for iBGP (recursive) would
         // need an IGP route to resolve them and leave iBGP routes unreachable here.
-        lines.push(`  ${fam} { import all; export where proto = "s${fam === 'ipv4' ? 4 : 6}"; next hop self; gateway direct; };`);
+        const exp = c.importOnly ? 'none' : `where proto = "s${fam === 'ipv4' ? 4 : 6}"`;
+        lines.push(`  ${fam} { import all; export ${exp}; next hop self; gateway direct; };`);
       }
       lines.push('}');
     });

@@ -71,6 +71,7 @@ export class Frr extends DaemonInstance implements BgpDaemon {
     const c = this.config;
     const lines = ['frr defaults traditional', 'hostname hn', `log file ${this.logPath}`, '!'];
     for (const o of this.originated.values()) lines.push(...this.routeMapFor(o));
+    if (c.importOnly) lines.push('route-map HN-NONE deny 10', 'exit');
     lines.push(`router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`, ' no bgp ebgp-requires-policy',
       ' no bgp default ipv4-unicast', ' no bgp network import-check');
     for (const n of c.neighbors) {
@@ -83,7 +84,11 @@ export class Frr extends DaemonInstance implements BgpDaemon {
     for (const fam of ['ipv4', 'ipv6'] as Family[]) {
       lines.push(` address-family ${fam} unicast`);
       for (const o of this.originated.values()) if (familyOf(o.prefix) === fam) lines.push(`  ${this.networkLine(o)}`);
-      for (const n of c.neighbors) if (neighborFamilies(n).includes(fam)) lines.push(`  neighbor ${n.address} activate`);
+      for (const n of c.neighbors) {
+        if (!neighborFamilies(n).includes(fam)) continue;
+        lines.push(`  neighbor ${n.address} activate`);
+        if (c.importOnly) lines.push(`  neighbor ${n.address} route-map HN-NONE out`);
+      }
       lines.push(' exit-address-family');
     }
     return `${lines.join('\n')}\n`;

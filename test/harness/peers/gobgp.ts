@@ -46,6 +46,7 @@ export class Gobgp extends DaemonInstance implements BgpDaemon {
     const q = (s: string): string => JSON.stringify(s);
     const lines = ['[global.config]', `  as = ${c.asn}`, `  router-id = ${q(c.routerId)}`, `  port = ${c.listenPort ?? 179}`];
     if (c.listenAddress) lines.push(`  local-address-list = [${q(c.listenAddress)}]`);
+    if (c.importOnly) lines.push('[global.apply-policy.config]', '  default-export-policy = "reject-route"');
     for (const n of c.neighbors) {
       lines.push('[[neighbors]]', '  [neighbors.config]', `    neighbor-address = ${q(n.address)}`, `    peer-as = ${n.asn}`,
         '  [neighbors.timers.config]', `    hold-time = ${n.holdTime ?? 9}`, `    keepalive-interval = ${Math.max(1, Math.floor((n.holdTime ?? 9) / 3))}`,

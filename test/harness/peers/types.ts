@@ -42,6 +42,8 @@ export interface DaemonConfig {
   listenPort?: number;
   neighbors: NeighborConfig[];
   originate?: Originate[];
+  /** Advertise nothing to anyone (benchmark receivers): no originated or learned routes go out. */
+  importOnly?: boolean;
 }
 
 export type Origin = 'igp' | 'egp' | 'incomplete';

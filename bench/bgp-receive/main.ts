@@ -1,0 +1,57 @@
+// BGP receive benchmark (method: notes/bgp-baselines.md).
+// usage: node dist/bench/bgp-receive/main.js [--prefixes 1000000] [--runs 3] [--receivers bird,frr,gobgp,podroute] [--timeout 600]
+import { measure, type RunResult } from './measure.js';
+import { RECEIVERS } from './receivers.js';
+
+interface Args { prefixes: number; runs: number; receivers: string[]; timeout: number }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { prefixes: 1_000_000, runs: 3, receivers: ['bird', 'frr', 'gobgp', 'podroute'], timeout: 600 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    switch (argv[i]) {
+      case '--prefixes': a.prefixes = Number(v); i++; break;
+      case '--runs': a.runs = Number(v); i++; break;
+      case '--receivers': a.receivers = v.split(','); i++; break;
+      case '--timeout': a.timeout = Number(v); i++; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (!(a.prefixes > 0) || !(a.runs > 0)) throw new Error('--prefixes and --runs must be positive');
+  for (const r of a.receivers) if (!RECEIVERS[r]) throw new Error(`unknown receiver ${r} (known: ${Object.keys(RECEIVERS).join(', ')})`);
+  return a;
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(0)} k`);
+const fmtBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const summary = new Map<string, { seconds: number; rss: number; runs: number[] }>();
+  for (const name of args.receivers) {
+    const r = RECEIVERS[name];
+    const why = await r.unavailable();
+    if (why) { console.log(`${name}: ${why}`); continue; }
+    const runs: RunResult[] = [];
+    for (let i = 0; i < args.runs; i++) {
+      const res = await measure(r, args.prefixes, args.timeout);
+      console.log(`${name} run ${i + 1}: ${res.seconds.toFixed(3)} s, peak RSS ${fmtBytes(res.peakRssBytes)}`);
+      runs.push(res);
+    }
+    summary.set(name, { seconds: median(runs.map((x) => x.seconds)), rss: median(runs.map((x) => x.peakRssBytes)), runs: runs.map((x) => x.seconds) });
+  }
+  console.log(`\nreceive ${args.prefixes.toLocaleString('en')} IPv4 prefixes, median of ${args.runs} run(s)\n`);
+  console.log('| receiver | time to full RIB | prefixes/s | peak RSS | runs (s) |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const [name, s] of summary) {
+    console.log(`| ${name} | ${s.seconds.toFixed(3)} s | ${fmtRate(args.prefixes / s.seconds)} | ${fmtBytes(s.rss)} | ${s.runs.map((x) => x.toFixed(3)).join(', ')} |`);
+  }
+  const pr = summary.get('podroute');
+  if (pr) {
+    console.log('\npodroute relative to (time ×, peak RSS ×; below 1 = podroute better):');
+    for (const [name, s] of summary) if (name !== 'podroute') console.log(`  ${name}: time ${(pr.seconds / s.seconds).toFixed(2)}×, RSS ${(pr.rss / s.rss).toFixed(2)}×`);
+  }
+}
+
+main().then(() => process.exit(0), (e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });
