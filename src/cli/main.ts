@@ -7,9 +7,20 @@ const USAGE = `usage: podroute <command> [options]
 commands:
   agent                run the node agent (routing; see --help)
   bgp run              run a standalone BGP speaker from a config file
+  status [VIEW]        show an agent's state: summary, peers, routes, fib, services, policies, events
+  bgp peers            BGP sessions (like \`birdc show protocols\`)
+  bgp routes [PREFIX]  the Loc-RIB, or the routes covering PREFIX
+  services, policies   the service proxy's and the policy controller's view
   demo                 build a small cluster network on this machine and check it end to end
   help                 this text
 `;
+
+async function status(argv: string[]): Promise<number> {
+  return (await import('../observe/statusCommand.js')).runStatusCommand(argv, {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+  });
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = argv;
@@ -23,9 +34,21 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'bgp':
         if (sub === 'run') return await (await import('./bgp-run.js')).bgpRun(argv.slice(2));
-        throw new UsageError(`unknown bgp command "${sub ?? ''}" (try: podroute bgp run)`);
+        // `bgp peers` / `bgp routes [PREFIX]`: birdc-style shortcuts for the status views.
+        if (sub === 'peers') return await status(['peers', ...argv.slice(2)]);
+        if (sub === 'routes') {
+          const rest = argv.slice(2);
+          const prefix = rest[0] && !rest[0].startsWith('-') ? ['--prefix', rest.shift()!] : [];
+          return await status(['routes', ...prefix, ...rest]);
+        }
+        throw new UsageError(`unknown bgp command "${sub ?? ''}" (try: podroute bgp run | peers | routes [PREFIX])`);
+      case 'services':
+      case 'policies':
+        return await status([cmd, ...argv.slice(1)]);
       case 'agent':
         return await (await import('./agent.js')).agentCommand(argv.slice(1));
+      case 'status':
+        return await status(argv.slice(1));
       case 'demo':
         return await (await import('../demo/command.js')).demoCommand(argv.slice(1));
       default:

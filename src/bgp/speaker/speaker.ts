@@ -11,8 +11,8 @@ import { Session } from '../session/index.js';
 import type { SessionConfig, SessionState, Negotiated, DownReason } from '../session/index.js';
 import { Rib } from '../rib/index.js';
 import type { BestChange, PeerInfo, ImportFilter, ExportFilter } from '../rib/index.js';
-import { endOfRibFamily, normalizePrefix } from '../wire/index.js';
-import type { Family, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
+import { endOfRibFamily, familyOf, normalizePrefix } from '../wire/index.js';
+import type { Family, GracefulRestartCap, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
 import { CEASE_PEER_DECONFIGURED } from '../wire/errors.js';
 import type { Logger } from '../../util/log.js';
 import { BgpListener } from './listener.js';
@@ -48,6 +48,10 @@ interface PeerEntry {
   /** Families for which the peer's initial table has arrived (End-of-RIB seen). */
   eorReceived: Set<Family>;
   flushing: boolean;
+  /** Graceful restart helper: the peer's stale routes are swept when this fires (its restart time). */
+  staleTimer?: NodeJS.Timeout;
+  /** Families whose routes are kept stale until the peer's End-of-RIB for them. */
+  staleFamilies: Set<Family>;
 }
 
 export interface SpeakerPeerView {
@@ -65,6 +69,9 @@ export interface SpeakerEvents {
   bestChanges: [changes: BestChange[]];
   endOfRib: [address: string, family: Family];
 }
+
+/** The peer's graceful-restart capability from its last session (the FSM may clear negotiated on down). */
+const lastGr = new WeakMap<object, GracefulRestartCap>();
 
 /** How many packed UPDATEs to hand a socket per turn before yielding the event loop. */
 const FLUSH_CHUNK = 64;
@@ -130,7 +137,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (this.peers.has(key)) throw new Error(`peer ${key} already configured`);
     const info = this.peerInfo(pc);
     const session = this.makeSession(pc);
-    const entry: PeerEntry = { config: pc, info, session, eorReceived: new Set(), flushing: false };
+    const entry: PeerEntry = { config: pc, info, session, eorReceived: new Set(), flushing: false, staleFamilies: new Set() };
     this.peers.set(key, entry);
     this.rib.addPeer(info);
     this.wire(entry);
@@ -161,6 +168,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const entry = this.peers.get(key);
     if (!entry) return;
     this.peers.delete(key);
+    if (entry.staleTimer) clearTimeout(entry.staleTimer);
     await entry.session.stop({ subcode: CEASE_PEER_DECONFIGURED, text: 'peer removed from configuration' }).catch(() => {});
     entry.session.removeAllListeners();
     this.rib.removePeer(key);
@@ -279,6 +287,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.emit('peerState', key, state, prev);
     });
     s.on('established', (neg: Negotiated) => {
+      if (neg.peerGracefulRestart) lastGr.set(entry, neg.peerGracefulRestart);
       entry.info = this.peerInfo(entry.config, neg);
       entry.eorReceived.clear();
       this.rib.updatePeer(entry.info);
@@ -293,6 +302,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       const eor = endOfRibFamily(u);
       if (eor) {
         entry.eorReceived.add(eor);
+        // RFC 4724 §4.2: the restarted peer has re-sent this family; what is still stale is gone.
+        if (entry.staleFamilies.delete(eor)) {
+          this.rib.sweepStale(key, eor);
+          this.log.info('graceful restart: stale routes swept after End-of-RIB', { peer: key, family: eor });
+          if (entry.staleFamilies.size === 0 && entry.staleTimer) clearTimeout(entry.staleTimer);
+        }
         this.emit('endOfRib', key, eor);
       }
       this.scheduleChanges();
@@ -308,7 +323,30 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     });
     s.on('down', (reason: DownReason) => {
       this.log.warn('peer down', { peer: key, reason: reason.text, code: reason.code, subcode: reason.subcode });
-      this.rib.peerDown(key);
+      const gr = reason.gracefulRestart ? s.negotiated?.peerGracefulRestart ?? lastGr.get(entry) : undefined;
+      if (gr && gr.restartTime > 0) {
+        // Helper mode: keep forwarding on the peer's routes, marked stale, for its restart time.
+        this.rib.peerDown(key, { keepStale: true });
+        entry.staleFamilies.clear();
+        for (const f of gr.families) {
+          const fam = familyOf(f.afi, f.safi);
+          // RFC 4724 §4.2: only families whose forwarding state the peer preserved stay; others go now.
+          if (fam && f.forwarding) entry.staleFamilies.add(fam);
+        }
+        for (const fam of ['ipv4-unicast', 'ipv6-unicast'] as const) if (!entry.staleFamilies.has(fam)) this.rib.sweepStale(key, fam);
+        if (entry.staleTimer) clearTimeout(entry.staleTimer);
+        entry.staleTimer = setTimeout(() => {
+          entry.staleTimer = undefined;
+          entry.staleFamilies.clear();
+          this.rib.sweepStale(key);
+          this.log.warn('graceful restart: peer did not return in its restart time; stale routes removed', { peer: key });
+          this.scheduleChanges();
+          this.scheduleFlush();
+        }, gr.restartTime * 1000);
+        this.log.info('graceful restart: keeping the peer\'s routes as stale', { peer: key, restartTime: gr.restartTime });
+      } else {
+        this.rib.peerDown(key);
+      }
       entry.eorReceived.clear();
       this.scheduleChanges();
       this.scheduleFlush();
