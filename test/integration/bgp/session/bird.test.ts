@@ -133,4 +133,18 @@ describe('Session against BIRD 2', () => {
     const show = await bird.birdc('show', 'protocols', 'podroute');
     expect(show).toMatch(/Established/);
   }, 60_000);
+
+  test('BIRD killed outright (no NOTIFICATION): the TCP loss ends the session and it recovers', async () => {
+    const s = session!;
+    const flaps = s.stats.flaps;
+    const down = waitEvent<[DownReason]>(s, 'down', 'session down after SIGKILL', 20_000);
+    await bird.stop('SIGKILL');
+    const [[reason]] = [await down];
+    expect(reason.code).toBeUndefined();
+    expect(reason.sentByUs).toBe(false);
+    const up = waitEvent<[Negotiated]>(s, 'established', 'Established after SIGKILL', 40_000);
+    bird.start();
+    await Promise.race([up, bird.exited()]).catch(explain);
+    expect(s.stats.flaps).toBe(flaps + 1);
+  }, 60_000);
 });
