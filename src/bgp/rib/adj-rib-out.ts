@@ -7,6 +7,7 @@
 
 import type { Family, PathAttributes } from '../wire/index.js';
 import type { AttrCache } from './attr-cache.js';
+import { PrefixTable } from './prefix-table.js';
 import { exportAttrs, type ExportContext } from './export-rules.js';
 import type { ExportFilter, PeerInfo, RibPath } from './types.js';
 
@@ -66,7 +67,7 @@ export class BatchBuilder {
 
 export class AdjRibOut {
   /** What the peer has from us: prefix → the interned attributes we sent. */
-  readonly sent = new Map<string, PathAttributes>();
+  readonly sent = new PrefixTable<PathAttributes>();
   private cache = new Map<PathAttributes, Map<string, PathAttributes | null>>();
   // Consecutive prefixes nearly always share one path object (one UPDATE's worth): remember the last.
   private memoPath: RibPath | null = null;

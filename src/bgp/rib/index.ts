@@ -10,3 +10,4 @@ export { selectBest, rankPaths, multipathSet, multipathEqual, DEFAULT_LOCAL_PREF
 export { exportAttrs } from './export-rules.js';
 export { NO_EXPORT, NO_ADVERTISE, NO_EXPORT_SUBCONFED } from './communities.js';
 export { asPathLength, neighborAs, prependAsn } from './as-path.js';
+export { wireEncoder } from './wire-encoder.js';

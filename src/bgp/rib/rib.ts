@@ -49,6 +49,7 @@ import type {
   RibPath,
 } from './types.js';
 import type { UpdateEncoder } from './update-encoder.js';
+import { wireEncoder } from './wire-encoder.js';
 
 /** Entries diffed per outbound step: bounds the work (and batch memory) of one takeOutbound slice. */
 const OUTBOUND_CHUNK = 16384;
@@ -101,7 +102,7 @@ export class Rib {
   private readonly now: () => number;
   private readonly importFilter?: ImportFilter;
   private readonly exportFilter?: ExportFilter;
-  private encoder?: UpdateEncoder;
+  private readonly encoder: UpdateEncoder;
 
   private readonly attrCache = new AttrCache();
   private readonly peers = new Map<string, PeerState>();
@@ -128,7 +129,7 @@ export class Rib {
     this.now = opts.now ?? Date.now;
     this.importFilter = opts.importFilter;
     this.exportFilter = opts.exportFilter;
-    this.encoder = opts.encoder;
+    this.encoder = opts.encoder ?? wireEncoder;
   }
 
   // ---- peers ----
@@ -445,7 +446,6 @@ export class Rib {
     const q = this.peers.get(peerId)?.out;
     if (!q) return [];
     const encoder = this.encoder;
-    if (!encoder) throw new Error('Rib: no UpdateEncoder configured');
     while (q.encoded.length < limitMessages) {
       if (q.batches.length === 0 && !this.step(q)) break;
       const batches = q.batches;
@@ -541,9 +541,10 @@ export class Rib {
     for (const [key, path] of st.rejected) yield { prefix: prefixOfKey(key), path };
   }
 
-  /** What we advertise to the peer now: prefix → attributes (empty when not established). */
-  adjRibOut(peerId: string): ReadonlyMap<string, PathAttributes> {
-    return this.peers.get(peerId)?.out?.adjOut.sent ?? new Map();
+  /** What we advertise to the peer now: [prefix, attributes] (nothing when not established). */
+  *adjRibOut(peerId: string): IterableIterator<[string, PathAttributes]> {
+    const out = this.peers.get(peerId)?.out;
+    if (out) yield* out.adjOut.sent.entries();
   }
 
   peerCounters(peerId: string): PeerCounters {
