@@ -7,7 +7,8 @@ import type { MessageFramer } from './codec.js';
 import { Timer } from './timer.js';
 import type { Negotiated } from './types.js';
 
-export type ConnPhase = 'Connecting' | 'OpenSent' | 'OpenConfirm' | 'Established';
+/** 'OpenDelay': TCP is up but DelayOpen holds our OPEN back (the session shows Connect/Active). */
+export type ConnPhase = 'Connecting' | 'OpenDelay' | 'OpenSent' | 'OpenConfirm' | 'Established';
 export type ConnDirection = 'in' | 'out';
 
 export interface ConnectionHandler {
@@ -21,6 +22,7 @@ export interface ConnectionHandler {
   drain(c: Connection): void;
   holdExpired(c: Connection): void;
   keepaliveDue(c: Connection): void;
+  openDelayExpired(c: Connection): void;
 }
 
 /** How long a closing socket may take to flush its NOTIFICATION before we cut it. */
@@ -33,6 +35,8 @@ export class Connection {
   phase: ConnPhase;
   private readonly hold: Timer;
   private readonly keepalive: Timer;
+  /** DelayOpenTimer (RFC 4271 §8): how long we wait for the peer's OPEN before sending ours. */
+  readonly openDelay: Timer;
   private holdMs = 0;
   private keepaliveMs = 0;
   /** Clock time of the last bytes received / sent: the timers check these instead of being restarted per message. */
@@ -53,6 +57,7 @@ export class Connection {
     this.phase = 'Connecting';
     this.hold = new Timer(clock, () => this.onHoldTimer());
     this.keepalive = new Timer(clock, () => this.onKeepaliveTimer());
+    this.openDelay = new Timer(clock, () => !this.closing && handler.openDelayExpired(this));
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', (err) => this.onLost(err));
     socket.on('close', () => this.onLost());
@@ -129,6 +134,7 @@ export class Connection {
     this.closing = true;
     this.hold.stop();
     this.keepalive.stop();
+    this.openDelay.stop();
     const s = this.socket;
     if (s.destroyed) return Promise.resolve();
     if (last && this.phase !== 'Connecting') {
@@ -171,6 +177,7 @@ export class Connection {
     this.closing = true;
     this.hold.stop();
     this.keepalive.stop();
+    this.openDelay.stop();
     this.socket.destroy();
     this.handler.lost(this, err);
   }

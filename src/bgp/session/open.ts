@@ -43,6 +43,9 @@ export function validateConfig(cfg: SessionConfig): void {
   if (cfg.connectRetryTime !== undefined && !(cfg.connectRetryTime > 0)) {
     throw new Error(`invalid connect retry time ${cfg.connectRetryTime}`);
   }
+  if (cfg.delayOpenTime !== undefined && !(Number.isInteger(cfg.delayOpenTime) && cfg.delayOpenTime >= 0 && cfg.delayOpenTime <= 240)) {
+    throw new Error(`invalid delay open time ${cfg.delayOpenTime}: must be 0..240 seconds`);
+  }
   if (cfg.port !== undefined && !(Number.isInteger(cfg.port) && cfg.port > 0 && cfg.port < 65536)) {
     throw new Error(`invalid port ${cfg.port}`);
   }

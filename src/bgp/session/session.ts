@@ -16,6 +16,7 @@ import {
   CEASE_OTHER_CONFIG_CHANGE,
   CEASE_OUT_OF_RESOURCES,
   ERR_CEASE,
+  ERR_FSM,
   ERR_HOLD_TIMER,
 } from '../wire/errors.js';
 import { familyAfiSafi } from '../wire/family.js';
@@ -128,6 +129,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       drain: (c) => c === this.established && this.emit('drain'),
       holdExpired: (c) => this.fail(c, new BgpError(ERR_HOLD_TIMER, 0, `no message from peer within ${this.holdSecondsOf(c)} s`)),
       keepaliveDue: (c) => this.onKeepaliveDue(c),
+      openDelayExpired: (c) => this.sendOpen(c),
     };
   }
 
@@ -204,7 +206,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     }
     const c = new Connection(sock, 'in', this.codec.newReader(MAX_MESSAGE_LEN), this.clock, this.handler);
     this.conns.push(c);
-    this.sendOpen(c);
+    this.beginOpen(c);
   }
 
   /** Established only. false when the socket is over its high-water mark ('drain' follows), or when not Established. */
@@ -298,10 +300,20 @@ export class SessionCore extends EventEmitter<SessionEvents> {
 
   private onConnected(c: Connection): void {
     this.connectRetry.stop();
-    this.sendOpen(c);
+    this.beginOpen(c);
+  }
+
+  /** TCP is up: send OPEN now, or (DelayOpen) give the peer a chance to speak first. */
+  private beginOpen(c: Connection): void {
+    const delay = this.cfg.delayOpenTime ?? 0;
+    if (delay <= 0) return this.sendOpen(c);
+    c.phase = 'OpenDelay';
+    c.openDelay.start(delay * 1000);
+    this.refreshState();
   }
 
   private sendOpen(c: Connection): void {
+    c.openDelay.stop();
     c.phase = 'OpenSent';
     this.stats.messagesOut++;
     c.write(this.codec.encodeOpen(this.ourOpen));
@@ -317,6 +329,9 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     try {
       const type = raw[18];
       // Reject by type before decoding: an UPDATE in OpenSent is an FSM error, not an UPDATE error.
+      if (c.phase === 'OpenDelay' && type !== OPEN && type !== NOTIFICATION) {
+        throw new BgpError(ERR_FSM, 0, `unexpected message type ${type} before OPEN (DelayOpen)`);
+      }
       if (c.phase === 'OpenSent' && type !== OPEN && type !== NOTIFICATION) throw unexpectedMessage('OpenSent', type);
       if (c.phase === 'OpenConfirm' && type !== KEEPALIVE && type !== NOTIFICATION) throw unexpectedMessage('OpenConfirm', type);
       if (type === MSG_UPDATE && c.phase === 'Established') {
@@ -328,7 +343,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       }
       const msg = this.codec.decodeMessage(raw, c.negotiated?.codec ?? DEFAULT_CODEC_CONTEXT);
       let action: FsmAction;
-      if (c.phase === 'OpenSent') action = inOpenSent(msg, this.cfg, this.ourOpen, c.endpoints());
+      if (c.phase === 'OpenSent' || c.phase === 'OpenDelay') action = inOpenSent(msg, this.cfg, this.ourOpen, c.endpoints());
       else if (c.phase === 'OpenConfirm') action = inOpenConfirm(msg);
       else action = inEstablished(msg, c.negotiated!);
       this.apply(c, action);
@@ -364,6 +379,12 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   }
 
   private onOpenAccepted(c: Connection, neg: Negotiated): void {
+    if (c.phase === 'OpenDelay') {
+      // RFC 4271 §8.2.2 (DelayOpen): the peer spoke first; answer with OPEN, then KEEPALIVE below.
+      c.openDelay.stop();
+      this.stats.messagesOut++;
+      c.write(this.codec.encodeOpen(this.ourOpen));
+    }
     for (const o of [...this.conns]) {
       if (o === c) continue;
       if (o.phase === 'Connecting') {
@@ -439,7 +460,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   private onLost(c: Connection, err?: Error): void {
     const reason: DownReason = { text: err ? `connection failed: ${err.message}` : 'connection closed by peer', sentByUs: false };
     // A TCP failure before OPEN arrived is a connect problem (ConnectRetry); later it is a flap.
-    const kind = c.phase === 'Connecting' || c.phase === 'OpenSent' ? 'tcp' : 'failure';
+    const kind = c.phase === 'Connecting' || c.phase === 'OpenDelay' || c.phase === 'OpenSent' ? 'tcp' : 'failure';
     if (c.phase !== 'Connecting') this.log.info('connection lost', { peer: this.cfg.peerAddress, phase: c.phase, reason: reason.text });
     this.dropConnection(c, reason, undefined, kind);
   }
@@ -525,7 +546,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     else if (this.conns.some((c) => c.phase === 'OpenConfirm')) next = 'OpenConfirm';
     else if (this.conns.some((c) => c.phase === 'OpenSent')) next = 'OpenSent';
     else if (this.idleHold.running) next = 'Idle';
-    else if (this.conns.some((c) => c.phase === 'Connecting')) next = 'Connect';
+    else if (this.conns.some((c) => c.phase === 'Connecting' || (c.phase === 'OpenDelay' && c.dir === 'out'))) next = 'Connect';
     else next = 'Active';
     if (next === this.current) return;
     const prev = this.current;

@@ -19,6 +19,11 @@ export interface SessionConfig {
   keepaliveTime?: number;
   /** Seconds (default 30). */
   connectRetryTime?: number;
+  /**
+   * DelayOpen (RFC 4271 §8.1.1), seconds: after TCP comes up, wait this long for the peer's OPEN
+   * before sending ours. 0 or unset sends OPEN at once.
+   */
+  delayOpenTime?: number;
   /** Default: ipv4-unicast and ipv6-unicast. */
   families?: Family[];
   gracefulRestart?: { restartTime: number; restarting: boolean; forwarding: boolean };

@@ -636,3 +636,55 @@ describe('updateConfig()', () => {
     expect(h.s.config.holdTime).toBe(90);
   });
 });
+
+describe('DelayOpen (RFC 4271 §8.1.1)', () => {
+  test('holds our OPEN back for DelayOpenTime, staying in Connect, then sends it', () => {
+    const h = makeSession({ delayOpenTime: 5 });
+    h.s.start();
+    h.out[0].connectNow();
+    expect(h.s.state).toBe('Connect');
+    h.clock.advance(4_999);
+    expect(h.out[0].take()).toEqual([]);
+    h.clock.advance(1);
+    expect(types(h.out[0].take())).toEqual([1]);
+    expect(h.s.state).toBe('OpenSent');
+  });
+
+  test('an OPEN from the peer during the delay is answered with OPEN and KEEPALIVE at once', () => {
+    const h = makeSession({ delayOpenTime: 5 });
+    h.s.start();
+    const sock = h.out[0];
+    sock.connectNow();
+    sock.feed(peerOpen());
+    expect(types(sock.take())).toEqual([1, 4]);
+    expect(h.s.state).toBe('OpenConfirm');
+    h.clock.advance(5_000);
+    expect(types(sock.take())).toEqual([]); // the delay timer died with the OPEN
+    sock.feed(keepalive());
+    expect(h.s.state).toBe('Established');
+  });
+
+  test('a passive session with DelayOpen waits in Active on an inbound connection', () => {
+    const h = makeSession({ passive: true, delayOpenTime: 3 });
+    h.s.start();
+    const sock = new FakeSocket();
+    h.s.acceptConnection(sock.asSocket());
+    expect(h.s.state).toBe('Active');
+    expect(sock.take()).toEqual([]);
+    h.clock.advance(3_000);
+    expect(types(sock.take())).toEqual([1]);
+  });
+
+  test('anything but OPEN or NOTIFICATION during the delay is an FSM error (5/0)', () => {
+    const h = makeSession({ delayOpenTime: 5 });
+    h.s.start();
+    h.out[0].connectNow();
+    h.out[0].feed(keepalive());
+    expect(lastNotif(h.out[0])).toEqual([5, 0]);
+    expect(h.s.state).toBe('Idle');
+  });
+
+  test('an invalid delay is refused', () => {
+    expect(() => makeSession({ delayOpenTime: -1 })).toThrow(/delay open/);
+  });
+});
