@@ -123,6 +123,7 @@ test('incremental compilation equals a fresh compile after every change', () => 
       let v = v0;
       if (prev && seed % 2 === 0) v = { ...v, networkPolicies: prev.networkPolicies };
       if (prev && seed % 3 === 0) v = { ...v, namespaces: prev.namespaces };
+      if (prev && seed % 5 === 0) v = { ...v, pods: prev.pods, namespaces: prev.namespaces }; // policies alone change
       expect(c.compile(v)).toEqual(compile(v, { nodeName: NODE }));
       prev = v;
     }
