@@ -9,7 +9,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETLINK_ROUTE } from '../src/netlink/constants.js';
 import { applyRouteOps, type RouteOp } from '../src/netlink/route/rtnl.js';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     delOps.push({ op: 'delete', route: { prefix: prefixOf(i), protocol: PROTO, metric: METRIC } });
   }
 
-  const res: Record<string, number[]> = { ipAdd: [], ipDel: [], ourAdd: [], ourDel: [], fibSync: [] };
+  const res: Record<string, number[]> = { ipAdd: [], ipDel: [], ourAdd: [], ourDel: [], ourAddAckEach: [], fibSync: [] };
   const check = (what: string, want: number): void => {
     const n = countOurs();
     if (n !== want) throw new Error(`${what}: ${n} routes of ours in the kernel, expected ${want}`);
@@ -113,6 +113,15 @@ async function main(): Promise<void> {
     if (d.failed) throw new Error(`our delete: ${d.failed} failed`);
     check('our del', 0);
 
+    // Same sender, but an ACK for every request (what ip -batch waits for, one by one).
+    flushOurs();
+    t = performance.now();
+    const e = await applyRouteOps(nl, addOps, { ackEach: true });
+    res.ourAddAckEach.push(performance.now() - t);
+    if (e.failed) throw new Error(`our add (ackEach): ${e.failed} failed`);
+    check('our add ackEach', COUNT);
+    flushOurs();
+
     // End to end through the reconciler: desired map → dump, reachability, diff, batched apply.
     flushOurs();
     const want = new Map<string, FibRoute>();
@@ -129,15 +138,17 @@ async function main(): Promise<void> {
 
     console.log(
       `run ${run}: ip -batch add ${res.ipAdd[run - 1].toFixed(0)} ms, del ${res.ipDel[run - 1].toFixed(0)} ms | ` +
-        `ours add ${res.ourAdd[run - 1].toFixed(0)} ms, del ${res.ourDel[run - 1].toFixed(0)} ms | FibSync ${res.fibSync[run - 1].toFixed(0)} ms`,
+        `ours add ${res.ourAdd[run - 1].toFixed(0)} ms, del ${res.ourDel[run - 1].toFixed(0)} ms, add+ackEach ${res.ourAddAckEach[run - 1].toFixed(0)} ms | FibSync ${res.fibSync[run - 1].toFixed(0)} ms`,
     );
   }
   nl.close();
   const m = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, median(v)]));
   console.log(`\n${COUNT} /32 routes, median of ${RUNS} runs (${ip(['-V']).trim()}, kernel ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}):`);
   console.log(`  install: ip -batch ${m.ipAdd.toFixed(0)} ms | ours (applyRouteOps) ${m.ourAdd.toFixed(0)} ms → ratio ${(m.ourAdd / m.ipAdd).toFixed(2)}x`);
+  console.log(`  install, an ACK per request: ours ${m.ourAddAckEach.toFixed(0)} ms → ratio ${(m.ourAddAckEach / m.ipAdd).toFixed(2)}x`);
   console.log(`  delete:  ip -batch ${m.ipDel.toFixed(0)} ms | ours ${m.ourDel.toFixed(0)} ms → ratio ${(m.ourDel / m.ipDel).toFixed(2)}x`);
-  console.log(`  FibSync setDesired(100k) → idle: ${m.fibSync.toFixed(0)} ms (includes parsing, reachability, diff)`);
+  console.log(`  FibSync setDesired(100k) → idle: ${m.fibSync.toFixed(0)} ms (includes validation, reachability, diff)`);
+  console.log(`  load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores; ip -batch is a separate process and suffers more from load)`);
 }
 
 main()

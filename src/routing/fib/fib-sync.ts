@@ -317,8 +317,9 @@ export class FibSync {
     const cache = new Map<string, FibNextHop | string>();
     /** Canonical prefixes desired (even if skipped): the deferral only holds deletes of the others. */
     const wanted = new Set<string>();
+    const gatewayFamilies = new Map<string, number>();
     for (const [key, want] of this.desired) {
-      const v = validateFibRoute(key, want);
+      const v = validateFibRoute(key, want, gatewayFamilies);
       if (!v.ok) {
         skipped.push({ prefix: key, reason: v.reason });
         continue;
