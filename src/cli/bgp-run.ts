@@ -16,7 +16,7 @@ import { VERSION } from './version.js';
 
 const SPEC = {
   config: { type: 'string', help: 'speaker config file (YAML or JSON)' },
-  http: { type: 'string', help: 'serve status API, metrics and dashboard on HOST:PORT' },
+  http: { type: 'string', help: 'serve status API, metrics and dashboard on HOST:PORT or unix:/path' },
   'log-level': { type: 'string', help: 'debug, info, warn or error', default: 'info' },
 } satisfies FlagSpec;
 
@@ -56,8 +56,8 @@ export async function bgpRun(argv: string[]): Promise<number> {
   };
   let server: ObserveServer | undefined;
   if (flags.http) {
-    const { host, port } = parseHostPort(flags.http, 'http');
-    server = await startObserveServer({ host, port, provider, metrics: createMetrics({ provider }) });
+    const where = flags.http.startsWith('unix:') ? { path: flags.http.slice(5), port: 0 } : parseHostPort(flags.http, 'http');
+    server = await startObserveServer({ ...where, provider, metrics: createMetrics({ provider }) });
     log.info('status API listening', { url: server.url });
   }
 
