@@ -4,8 +4,8 @@
 // restarting and the session coming back, and a route refresh answered with a full re-send.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { Lab, waitFor, type Netns } from '../../harness/netns.js';
-import { startDaemon, type BgpDaemon, type DaemonKind } from '../../harness/peers/index.js';
+import { Lab, run, waitFor, type Netns } from '../../harness/netns.js';
+import { Bird, startDaemon, type BgpDaemon, type DaemonKind } from '../../harness/peers/index.js';
 import { PodrouteSpeaker, type PodrouteSpeakerConfig } from '../../harness/podroute.js';
 
 jest.setTimeout(120_000);
@@ -149,5 +149,13 @@ describe('iBGP with BIRD', () => {
     expect(theirs.nextHop).toBe(US4);
     const [ours] = (await speaker.routes('198.51.100.0/24')).routes;
     expect(ours.paths[0]).toMatchObject({ asPath: '', localPref: 100, nextHop: THEM4 });
+  });
+
+  test('a ROUTE-REFRESH from BIRD makes us re-send our table', async () => {
+    const before = (await speaker.peer(THEM4))!.updatesSent;
+    // `reload in` makes BIRD send ROUTE-REFRESH (RFC 2918) to us.
+    await run('/usr/sbin/birdc', ['-s', (bird as Bird).sock, 'reload', 'in', 'n0']);
+    await waitFor('updates re-sent after the refresh', async () => (await speaker.peer(THEM4))!.updatesSent > before, { timeoutMs: 10_000 });
+    expect((await bird.routes()).some((r) => r.prefix === '203.0.113.0/24')).toBe(true);
   });
 });
