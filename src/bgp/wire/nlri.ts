@@ -97,32 +97,50 @@ function decimal(text: string, i: number, j: number, max: number): number {
 /**
  * Writes the wire form <len, significant bytes> of IPv4 prefix text at out[off..] (needs 5 bytes
  * of room) and returns the number of bytes written. Throws on malformed text or host bits set.
+ * One pass over the characters: packUpdates calls this for every prefix it sends.
  */
 export function writeIpv4Prefix(text: string, out: Uint8Array, off: number): number {
-  const slash = text.indexOf('/');
-  let ok = slash > 0;
-  let len = ok ? decimal(text, slash + 1, text.length, 32) : -1;
-  if (len < 0) ok = false;
+  const n = text.length;
+  let addr = 0;
+  let part = 0;
+  let v = 0;
+  let digits = 0;
   let i = 0;
-  const a0 = off + 1;
-  for (let part = 0; ok && part < 4; part++) {
-    let j = i;
-    while (j < slash && text.charCodeAt(j) !== 46) j++;
-    if ((part < 3) === (j >= slash)) { ok = false; break; }
-    const v = decimal(text, i, j, 255);
-    if (v < 0) { ok = false; break; }
-    const bitStart = part * 8;
-    if (bitStart >= len) {
-      if (v !== 0) throw new Error(`invalid prefix "${text}": host bits set`);
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && v === 0) return badIpv4(text); // leading zero
+      v = v * 10 + (c - 48);
+      if (++digits > 3 || v > 255) return badIpv4(text);
+    } else if (c === 46 && part < 3 && digits > 0) {
+      addr = addr * 256 + v;
+      part++;
+      v = 0;
+      digits = 0;
+    } else if (c === 47 && part === 3 && digits > 0) {
+      addr = addr * 256 + v;
+      part++;
+      i++;
+      break;
     } else {
-      if (bitStart + 8 > len && (v & ~LAST_MASK[len & 7] & 0xff) !== 0) throw new Error(`invalid prefix "${text}": host bits set`);
-      out[a0 + part] = v;
+      return badIpv4(text);
     }
-    i = j + 1;
   }
-  if (!ok) throw new Error(`invalid IPv4 prefix "${text}"`);
+  const len = part === 4 ? decimal(text, i, n, 32) : -1;
+  if (len < 0) return badIpv4(text);
+  const hostMask = len === 0 ? 0xffffffff : len === 32 ? 0 : 0xffffffff >>> len;
+  if ((addr & hostMask) !== 0) throw new Error(`invalid prefix "${text}": host bits set`);
   out[off] = len;
-  return 1 + ((len + 7) >> 3);
+  const nb = (len + 7) >> 3;
+  if (nb > 0) out[off + 1] = addr >>> 24;
+  if (nb > 1) out[off + 2] = (addr >>> 16) & 0xff;
+  if (nb > 2) out[off + 3] = (addr >>> 8) & 0xff;
+  if (nb > 3) out[off + 4] = addr & 0xff;
+  return 1 + nb;
+}
+
+function badIpv4(text: string): never {
+  throw new Error(`invalid IPv4 prefix "${text}"`);
 }
 
 const v6scratch = new Uint8Array(16);

@@ -70,6 +70,14 @@ describe('packUpdates', () => {
     expect((decodeMessage(m, ctx()) as UpdateMessage).attributes).toEqual({ origin: 0, asPath: [], nextHop: '10.0.0.1' });
   });
 
+  test.each(['10.0.0.0/33', '010.0.0.0/8', '10.0.0.0/', '10.0.0.0', '1.2.3.4.5/32', ' 10.0.0.0/8', '10.0.0.256/32', '10..0.0/8', '10.0.0.0/08', '2001:db8::/32'])(
+    'rejects IPv4 prefix text %p', (p) => {
+      expect(() => packUpdates('ipv4-unicast', { origin: 0, asPath: [], nextHop: '10.0.0.1' }, [p], ctx())).toThrow(/invalid IPv4 prefix/);
+    });
+  test.each(['2001:db8::/129', '2001:db8:::/32', 'fe80::1/10', '10.0.0.0/8'])('rejects IPv6 prefix text %p', (p) => {
+    expect(() => packUpdates('ipv6-unicast', { origin: 0, asPath: [], nextHop: '2001:db8::1' }, [p], ctx())).toThrow(/invalid (IPv6 )?prefix/);
+  });
+
   test('bad input: clear errors', () => {
     const attrs = { origin: 0 as const, asPath: [], nextHop: '10.0.0.1' };
     expect(() => packUpdates('ipv4-unicast', attrs, ['10.0.0.1/8'], ctx())).toThrow(/host bits/);
