@@ -199,6 +199,17 @@ export class PrefixTable<V> {
     yield* this.other.values();
   }
 
+  /** The longest run of occupied slots: what a miss may probe. Diagnostics and tests. */
+  longestRun(): number {
+    let best = 0;
+    let run = 0;
+    for (const k of this.keys) {
+      run = k === EMPTY ? 0 : run + 1;
+      if (run > best) best = run;
+    }
+    return best;
+  }
+
   /** [prefix, value] pairs; IPv4 prefix text is rebuilt from the key. */
   *entries(): IterableIterator<[string, V]> {
     const keys = this.keys;
