@@ -58,6 +58,13 @@ export class NetlinkWriter {
     return o;
   }
 
+  /** Drops everything from `offset` on (a message whose encoding failed half-way). */
+  truncate(offset: number): void {
+    this.length = offset;
+    this.msgStart = -1;
+    this.nests.length = 0;
+  }
+
   /** Ends the current message: patches nlmsg_len and pads to 4 bytes. Returns its offset. */
   endMessage(): number {
     const o = this.msgStart;

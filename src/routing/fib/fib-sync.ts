@@ -140,7 +140,16 @@ export class FibSync {
       this.monitor.on('notification', this.onNotification);
       this.monitor.on('resync-needed', this.onLost);
     }
-    await this.readKernel();
+    try {
+      await this.readKernel();
+    } catch (e) {
+      // Leave the object startable again (the caller may retry once the kernel answers).
+      this.started = false;
+      this.nl.off('resync-needed', this.onLost);
+      this.monitor?.off('notification', this.onNotification);
+      this.monitor?.off('resync-needed', this.onLost);
+      throw e;
+    }
     if (this.installed.size) this.log('info', `fib: adopted ${this.installed.size} routes of protocol ${this.protocol} from the kernel`, { deferralMs: this.deferralMs });
     if (this.deferralMs > 0) this.timers.push(setTimeout(() => this.endDeferral(), this.deferralMs));
     if (this.resyncIntervalMs > 0) {

@@ -94,6 +94,53 @@ describe('NetlinkSocket (rtnetlink)', () => {
     ns.ip(['route', 'flush', 'proto', '201']);
   });
 
+  test('bulk: a request that cannot be encoded fails alone, the others are sent', async () => {
+    const r = await nl.bulk(10, (i, w, seq) => {
+      w.beginMessage(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, seq, nl.portId);
+      if (i === 3 || i === 9) throw new Error(`bad route ${i}`);
+      route4(w, [10, 102, 0, i], 32, [10, 0, 0, 2]);
+      w.endMessage();
+    });
+    expect(r.ok).toBe(8);
+    expect([...r.errors].map(([i, e]) => [i, e.code, e.extAck])).toEqual([
+      [3, 'EINVAL', 'not sent: bad route 3'],
+      [9, 'EINVAL', 'not sent: bad route 9'],
+    ]);
+    expect(ns.ip(['route', 'show', 'proto', '201']).trim().split('\n')).toHaveLength(8);
+    ns.ip(['route', 'flush', 'proto', '201']);
+  });
+
+  test('a throwing dump consumer fails that dump only; a throwing notification listener is reported', async () => {
+    const err = await nl
+      .dump(RTM_GETLINK, (w) => w.zeros(16), {
+        onMessage: () => {
+          throw new Error('consumer bug');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('consumer bug');
+    expect(await nl.dump(RTM_GETLINK, (w) => w.zeros(16))).toHaveLength(2);
+    const sub = openNetlink({ protocol: NETLINK_ROUTE, netns: ns.name, groups: [RTNLGRP_IPV4_ROUTE] });
+    try {
+      const reported: unknown[] = [];
+      let seen = 0;
+      sub.on('notification', () => {
+        seen++;
+        throw new Error('listener bug');
+      });
+      sub.on('callback-error', (e) => reported.push(e));
+      ns.ip(['route', 'add', '10.103.0.0/24', 'via', '10.0.0.2', 'proto', '202']);
+      ns.ip(['route', 'add', '10.103.1.0/24', 'via', '10.0.0.2', 'proto', '202']);
+      const end = Date.now() + 2000;
+      while (seen < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(seen).toBe(2);
+      expect(reported).toHaveLength(2);
+    } finally {
+      sub.close();
+      ns.ip(['route', 'flush', 'proto', '202']);
+    }
+  });
+
   test('ENOBUFS on a lagging subscriber emits resync-needed and the socket keeps working', async () => {
     const sub = openNetlink({ protocol: NETLINK_ROUTE, netns: ns.name, rcvbuf: 4096, groups: [RTNLGRP_IPV4_ROUTE] });
     try {
