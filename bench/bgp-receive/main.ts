@@ -54,4 +54,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });
+// Keep the event loop alive for the whole benchmark: daemons and the injector are unref'd children,
+// and a run once ended with a silently drained loop while waiting on a child. Every wait in measure()
+// has its own deadline, so this cannot turn into an endless hang.
+const keepAlive = setInterval(() => undefined, 60_000);
+main().finally(() => clearInterval(keepAlive)).then(() => process.exit(0), (e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exit(1); });

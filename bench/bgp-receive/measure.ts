@@ -10,6 +10,15 @@ export interface RunResult { seconds: number; peakRssBytes: number }
 
 const INJECTOR_MAIN = fileURLToPath(new URL('./injector-main.js', import.meta.url));
 const IDLE_MS = 200;
+const POLL_MS = 2;
+const COUNT_TIMEOUT_MS = 30_000;
+
+/** A counter read with its own deadline, so a lost reply fails the run instead of hanging it. */
+async function countWithin(h: ReceiverHandle, name: string): Promise<number> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`${name}: no answer to the RIB count in ${COUNT_TIMEOUT_MS} ms`)), COUNT_TIMEOUT_MS); });
+  try { return await Promise.race([h.count(), timeout]); } finally { clearTimeout(t); }
+}
 
 function injectorEvents(path: string): { event: string; t: number; [k: string]: unknown }[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; t: number });
@@ -31,8 +40,11 @@ export async function measure(receiver: Receiver, n: number, timeoutS: number): 
       if (Date.now() > deadline) throw new Error(`${receiver.name}: only ${last} of ${n} prefixes after ${timeoutS} s\n${injector.output()}`);
       if (!injector.running) throw new Error(`${receiver.name}: injector ended early:\n${injector.output()}`);
       if (!handle.expensive) {
-        last = await handle.count();
+        last = await countWithin(handle, receiver.name);
         if (last >= n) done = now();
+        // A short pause between reads: back-to-back queries would compete with the receiver's
+        // own work (FRR answers the vty on the thread that processes UPDATEs).
+        else await new Promise((r) => setTimeout(r, POLL_MS));
         continue;
       }
       // Expensive counter: sample CPU every 10 ms; read the count only after IDLE_MS of no CPU
@@ -42,7 +54,7 @@ export async function measure(receiver: Receiver, n: number, timeoutS: number): 
       if (ticks !== lastTicks) { lastTicks = ticks; lastBusy = now(); continue; }
       if (now() - lastBusy < IDLE_MS || !injector.output().includes('"sent"')) continue;
       const busyUntil = lastBusy;
-      last = await handle.count();
+      last = await countWithin(handle, receiver.name);
       if (last >= n) done = busyUntil;
       lastTicks = cpuTicks(handle.pid);
       lastBusy = now();
