@@ -49,8 +49,25 @@ export class ProxyController {
   serviceChanged(namespace: string, name: string): void {
     this.markDirty(`${namespace}/${name}`);
   }
-  endpointSliceChanged(s: Pick<EndpointSliceView, 'namespace' | 'serviceName'>): void {
-    this.markDirty(`${s.namespace}/${s.serviceName}`);
+  /** Call with the slice as it is now (or was, when deleted). */
+  endpointSliceChanged(s: Pick<EndpointSliceView, 'namespace' | 'name' | 'serviceName'>): void {
+    const owner = `${s.namespace}/${s.serviceName}`;
+    this.indexSlice(owner, `${s.namespace}/${s.name}`);
+    this.markDirty(owner);
+  }
+
+  // Service → slice keys. Lets a per-Service sync read its few slices instead of scanning every
+  // slice in the cluster (10,000 Services: that scan alone would blow the per-change budget).
+  // Entries may be stale (slice deleted or moved); desiredFor re-checks each against the view.
+  private readonly sliceIndex = new Map<string, Set<string>>();
+  private indexSlice(owner: string, sliceKey: string): void {
+    let s = this.sliceIndex.get(owner);
+    if (!s) this.sliceIndex.set(owner, (s = new Set()));
+    s.add(sliceKey);
+  }
+  private rebuildSliceIndex(view: ClusterView): void {
+    this.sliceIndex.clear();
+    for (const [k, s] of view.endpointSlices) this.indexSlice(`${s.namespace}/${s.serviceName}`, k);
   }
 
   private markDirty(owner: string): void {
@@ -69,19 +86,17 @@ export class ProxyController {
   private desiredFor(owners: Iterable<string>): Map<string, DesiredService> {
     const view = this.deps.getView();
     const ctx = makeContext(view, this.deps.cfg);
-    const wanted = new Set(owners);
-    const slices = new Map<string, EndpointSliceView[]>();
-    for (const s of view.endpointSlices.values()) {
-      const k = `${s.namespace}/${s.serviceName}`;
-      if (!wanted.has(k)) continue;
-      let l = slices.get(k);
-      if (!l) slices.set(k, (l = []));
-      l.push(s);
-    }
     const out = new Map<string, DesiredService>();
-    for (const o of wanted) {
+    for (const o of owners) {
+      const idx = this.sliceIndex.get(o);
+      const slices: EndpointSliceView[] = [];
+      for (const k of idx ?? []) {
+        const s = view.endpointSlices.get(k);
+        if (s && `${s.namespace}/${s.serviceName}` === o) slices.push(s);
+        else idx!.delete(k);
+      }
       const svc = view.services.get(o);
-      if (svc && serviceKey(svc) === o) out.set(o, computeService(svc, slices.get(o) ?? [], ctx));
+      if (svc && serviceKey(svc) === o) out.set(o, computeService(svc, slices, ctx));
     }
     return out;
   }
@@ -100,7 +115,9 @@ export class ProxyController {
   /** Recomputes everything and reconciles the whole IPVS table we own. */
   async fullSync(): Promise<SyncStats> {
     this.dirty.clear();
-    const d = computeIpvs(this.deps.getView(), this.deps.cfg);
+    const view = this.deps.getView();
+    this.rebuildSliceIndex(view);
+    const d = computeIpvs(view, this.deps.cfg);
     this.lastProblems = d.problems;
     const st = await this.reconciler.fullSync(d.services);
     this.vipsByOwner.clear();

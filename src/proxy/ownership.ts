@@ -14,6 +14,8 @@ export interface OwnedEntry {
 export class OwnershipStore {
   private readonly byKey = new Map<string, OwnedEntry>();
   private readonly byOwner = new Map<string, Set<string>>();
+  /** Unsaved changes: a per-Service sync that changed no ownership must not rewrite the file. */
+  private changed = false;
 
   constructor(private readonly file?: string) {}
 
@@ -30,11 +32,13 @@ export class OwnershipStore {
     const data = JSON.parse(text) as { version: number; entries: [string, OwnedEntry][] };
     if (data.version !== 1 || !Array.isArray(data.entries)) throw new Error(`${this.file}: unknown ownership format`);
     for (const [k, e] of data.entries) this.set(k, e);
+    this.changed = false;
     return this;
   }
 
   save(): void {
-    if (!this.file) return;
+    if (!this.file || !this.changed) return;
+    this.changed = false;
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ version: 1, entries: [...this.byKey] }));
@@ -68,7 +72,13 @@ export class OwnershipStore {
   }
 
   set(key: string, e: OwnedEntry): void {
+    const prev = this.byKey.get(key);
+    if (prev && prev.owner === e.owner) {
+      this.byKey.set(key, e);
+      return;
+    }
     this.delete(key);
+    this.changed = true;
     this.byKey.set(key, e);
     let s = this.byOwner.get(e.owner);
     if (!s) this.byOwner.set(e.owner, (s = new Set()));
@@ -78,6 +88,7 @@ export class OwnershipStore {
   delete(key: string): void {
     const prev = this.byKey.get(key);
     if (!prev) return;
+    this.changed = true;
     this.byKey.delete(key);
     const s = this.byOwner.get(prev.owner);
     s?.delete(key);

@@ -19,8 +19,8 @@ export interface PlanInput {
   actual: ReadonlyMap<string, KernelVirtualServer>;
   /** Keys podroute owns among the owners being synced (key → owner). */
   owned: ReadonlyMap<string, string>;
-  /** Every key podroute owns, any owner (to refuse taking over another owner's key). */
-  ownedAll: ReadonlyMap<string, string>;
+  /** Owner of any key podroute owns (to refuse taking over another owner's key). */
+  ownerOf: (key: string) => string | undefined;
   /** Draining destinations: `${key}|${destKey}` → ms timestamp when draining began. */
   draining: ReadonlyMap<string, number>;
   now: number;
@@ -103,7 +103,7 @@ export function planSync(inp: PlanInput): Plan {
     const key = vs.key;
     if (key !== serviceIdKey(vs.service.id)) throw new Error(`inconsistent key ${key}`);
     const kernel = inp.actual.get(key);
-    const ownedBy = inp.owned.get(key) ?? inp.ownedAll.get(key);
+    const ownedBy = inp.owned.get(key) ?? inp.ownerOf(key);
     if (kernel && ownedBy === undefined) {
       // Someone else's IPVS service sits on this VIP:port. Never touch it.
       plan.conflicts.push(key);

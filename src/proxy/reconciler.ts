@@ -53,14 +53,16 @@ export class IpvsReconciler {
     const list = [...ids];
     for (let i = 0; i < list.length; i += READ_CONCURRENCY) {
       await Promise.all(list.slice(i, i + READ_CONCURRENCY).map(async ([key, id]) => {
-        let service: IpvsServiceEntry;
-        try {
-          service = await this.client.getService(id);
-        } catch (e) {
-          if (e instanceof IpvsRequestError && (e.errno === ESRCH || e.errno === ENOENT)) return;
-          throw e;
-        }
-        out.set(key, { service, dests: await this.client.listDestinations(id) });
+        // Both requests in flight at once: one round trip instead of two. The dest dump of a
+        // missing service is simply empty.
+        const [service, dests] = await Promise.all([
+          this.client.getService(id).catch((e: unknown) => {
+            if (e instanceof IpvsRequestError && (e.errno === ESRCH || e.errno === ENOENT)) return undefined;
+            throw e;
+          }),
+          this.client.listDestinations(id),
+        ]);
+        if (service) out.set(key, { service, dests });
       }));
     }
     return out;
@@ -119,7 +121,7 @@ export class IpvsReconciler {
     const ownedKeys: string[] = [];
     for (const o of owners) ownedKeys.push(...this.ownership.keysOf(o));
     const ownedHere = this.ownership.ownerMap(ownedKeys);
-    const plan = planSync({ desired: want, actual, owned: ownedHere, ownedAll: this.ownership.ownerMap(), draining: this.draining, now: this.now(), graceMs: this.opts.graceMs });
+    const plan = planSync({ desired: want, actual, owned: ownedHere, ownerOf: (k) => this.ownership.get(k)?.owner, draining: this.draining, now: this.now(), graceMs: this.opts.graceMs });
     const errnos = plan.ops.length ? await this.client.apply(plan.ops) : [];
     const errors: string[] = [];
     const failedAdds = new Set<string>();
@@ -131,9 +133,9 @@ export class IpvsReconciler {
       if (op.op === 'add-service') failedAdds.add(serviceIdKey(op.service.id));
       errors.push(`${op.op} ${JSON.stringify('service' in op ? op.service.id : op.id)}: errno ${e}${e === EEXIST ? ' (EEXIST)' : ''}`);
     });
-    // Ownership: drop every key of the synced owners, then record what the plan now owns.
-    for (const k of ownedHere.keys()) this.ownership.delete(k);
+    // Ownership: the synced owners now own exactly what the plan owns (minus failed creations).
     const wantByKey = new Map(want.map((w) => [w.key, w]));
+    for (const k of ownedHere.keys()) if (!plan.owned.has(k) || failedAdds.has(k)) this.ownership.delete(k);
     for (const [k, owner] of plan.owned) {
       if (failedAdds.has(k)) continue; // never claim a service we could not create
       const vs = wantByKey.get(k);

@@ -76,8 +76,13 @@ function formatV6(b: Buffer): string {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
+// Dotted quad without leading zeros: already canonical. The hot path (every endpoint of every
+// Service on a full sync) then costs one regex test instead of an encode/decode round trip.
+const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** Canonical text of any IP address (used to normalize cluster input before comparing). */
 export function canonicalAddr(address: string): string {
+  if (CANONICAL_V4.test(address)) return address;
   return decodeAddr(encodeAddr(address), familyOf(address));
 }
 

@@ -12,7 +12,7 @@ const vs = (dests = [d('10.244.1.1')], owner = 'default/web'): DesiredVirtualSer
 const kernel = (dests: IpvsDestinationEntry[], svc: Partial<IpvsServiceEntry> = {}): KernelVirtualServer => ({ service: { ...service, rawFlags: 2, ...svc }, dests });
 
 function input(p: Partial<PlanInput>): PlanInput {
-  return { desired: [], actual: new Map(), owned: new Map(), ownedAll: new Map(), draining: new Map(), now: 1_000_000, graceMs: 30_000, ...p };
+  return { desired: [], actual: new Map(), owned: new Map(), ownerOf: () => undefined, draining: new Map(), now: 1_000_000, graceMs: 30_000, ...p };
 }
 
 describe('planSync', () => {
@@ -82,7 +82,7 @@ describe('planSync', () => {
   });
 
   test('a key owned by another Service of ours is not taken over', () => {
-    const p = planSync(input({ desired: [vs(undefined, 'default/b')], actual: new Map([[KEY, kernel([])]]), ownedAll: new Map([[KEY, 'default/a']]) }));
+    const p = planSync(input({ desired: [vs(undefined, 'default/b')], actual: new Map([[KEY, kernel([])]]), ownerOf: (k) => (k === KEY ? 'default/a' : undefined) }));
     expect(p.ops).toEqual([]);
     expect(p.conflicts).toEqual([KEY]);
   });

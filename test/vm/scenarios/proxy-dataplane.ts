@@ -83,7 +83,7 @@ await check('a client reaches the NodePort (TCP and UDP) on the node address', a
 
 await check('endpoints change (pod2 → pod3): traffic follows; only that Service is touched', async () => {
   putSlice(slice('web', [ep(pods[0].ip), ep(pods[2].ip)]));
-  ctl.endpointSliceChanged({ namespace: 'default', serviceName: 'web' });
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web-1', serviceName: 'web' });
   const before = sh('ipvsadm -Ln -t 10.96.0.20:80');
   const st = await ctl.syncDirty();
   assertEq(st.errors, [], 'errors');
@@ -106,7 +106,7 @@ await check('a terminating endpoint gets weight 0, keeps its open connection, ge
   assert(target, `no ESTABLISHED conn:\n${conns}`);
   const other = target === '1' ? pods[2].ip : pods[0].ip;
   putSlice(slice('web', [ep(`10.0.${target}.2`, { ready: false, serving: true, terminating: true }), ep(other)]));
-  ctl.endpointSliceChanged({ namespace: 'default', serviceName: 'web' });
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web-1', serviceName: 'web' });
   await ctl.syncDirty();
   assert(new RegExp(`10\\.0\\.${target}\\.2:8080\\s+Masq\\s+0\\s+1`).test(destsOf('10.96.0.10:80')), `weight 0 with 1 active:\n${destsOf('10.96.0.10:80')}`);
   const m = await spread('10.96.0.10', 80, 3);
@@ -114,7 +114,7 @@ await check('a terminating endpoint gets weight 0, keeps its open connection, ge
   assert(!held.destroyed, 'held connection still open');
   // Now the pod is gone from the slice: it stays (weight 0) while its connection is open...
   putSlice(slice('web', [ep(other)]));
-  ctl.endpointSliceChanged({ namespace: 'default', serviceName: 'web' });
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web-1', serviceName: 'web' });
   await ctl.syncDirty();
   assert(destsOf('10.96.0.10:80').includes(`10.0.${target}.2:8080`), 'removed too early');
   held.destroy();
@@ -129,13 +129,13 @@ await check('a terminating endpoint gets weight 0, keeps its open connection, ge
 
 await check('an endpoint that never had a connection is removed at once', async () => {
   putSlice(slice('web', [ep(pods[0].ip), ep(pods[2].ip), ep(pods[3].ip)]));
-  ctl.endpointSliceChanged({ namespace: 'default', serviceName: 'web' });
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web-1', serviceName: 'web' });
   await ctl.syncDirty();
   sh('ipvsadm -Z'); // counters only; connection entries are what matter
   const quiet = [pods[0].ip, pods[2].ip, pods[3].ip].find((ip) => !sh('ipvsadm -Lnc').includes(`${ip}:8080`));
   assert(quiet, 'every pod had a connection');
   putSlice(slice('web', [pods[0].ip, pods[2].ip, pods[3].ip].filter((x) => x !== quiet).map((x) => ep(x))));
-  ctl.endpointSliceChanged({ namespace: 'default', serviceName: 'web' });
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web-1', serviceName: 'web' });
   await ctl.syncDirty();
   assert(!destsOf('10.96.0.10:80').includes(`${quiet}:8080`), destsOf('10.96.0.10:80'));
 });
