@@ -28,6 +28,10 @@ export class BatchBuilder {
   private readonly withdrawals = new Map<Family, string[]>();
   private readonly groups = new Map<Family, Map<PathAttributes, string[]>>();
   private readonly eors: Family[] = [];
+  // Consecutive announcements nearly always share family and attributes: skip two Map lookups.
+  private lastFamily: Family | null = null;
+  private lastAttrs: PathAttributes | null = null;
+  private lastList: string[] = [];
   count = 0;
 
   withdraw(family: Family, prefix: string): void {
@@ -38,12 +42,19 @@ export class BatchBuilder {
   }
 
   announce(family: Family, attrs: PathAttributes, prefix: string): void {
+    this.count++;
+    if (attrs === this.lastAttrs && family === this.lastFamily) {
+      this.lastList.push(prefix);
+      return;
+    }
     let byAttrs = this.groups.get(family);
     if (!byAttrs) this.groups.set(family, (byAttrs = new Map()));
     let list = byAttrs.get(attrs);
     if (!list) byAttrs.set(attrs, (list = []));
     list.push(prefix);
-    this.count++;
+    this.lastFamily = family;
+    this.lastAttrs = attrs;
+    this.lastList = list;
   }
 
   eor(family: Family): void {
@@ -61,6 +72,8 @@ export class BatchBuilder {
     this.groups.clear();
     this.eors.length = 0;
     this.count = 0;
+    this.lastFamily = null;
+    this.lastAttrs = null;
     return out;
   }
 }

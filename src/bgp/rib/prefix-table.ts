@@ -64,8 +64,8 @@ export function ipv4KeyText(key: number): string {
  * run in the new table — measured here, 1M inserts went from 0.1 s to 390 s.
  */
 function slotOf(key: number, seed: number, shift: number): number {
-  const lo = key % 4294967296 | 0; // address low bits ×64 + len
-  const hi = (key / 4294967296) | 0; // the top 6 address bits
+  const lo = key | 0; // ToInt32 keeps the low 32 bits: address low bits ×64 + len
+  const hi = (key * 2.3283064365386963e-10) | 0; // the top 6 address bits (× 2^-32: no division)
   let h = lo ^ seed ^ Math.imul(hi, 0x27d4eb2f);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
