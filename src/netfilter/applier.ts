@@ -10,7 +10,7 @@
 // Incremental applies diff against what this applier last applied. A full resync also lists the
 // kernel (our prefixes only) to repair drift: every desired object is rewritten, strays removed.
 import type { Runner } from './exec.js';
-import { runOk } from './exec.js';
+import { ExecError, runOk } from './exec.js';
 import type { BackendTools } from './backend.js';
 import { deltaSet, destroySet, parseSave, replaceSet, type SetDef } from './ipset-restore.js';
 import { dropCounters, listedChains, renderFilter } from './iptables-restore.js';
@@ -72,8 +72,12 @@ export class Applier {
       const saved = parseSave(await runOk(this.run, ['ipset', 'save']));
       for (const [name, s] of saved) if (name.startsWith(this.opts.setPrefix)) liveSets.set(name, s.members);
       for (const fam of FAMS) {
-        const listing = await runOk(this.run, [this.tools.cmd[fam], '-w', '-S']);
-        for (const c of listedChains(listing, this.opts.chainPrefix)) liveChains[fam].add(c);
+        const argv = [this.tools.cmd[fam], '-w', '-S'];
+        const r = await this.run(argv);
+        // A family we do not use may be missing on the host (no IPv6): nothing of ours is there.
+        if (r.code !== 0 && (fam === 4 ? desired.v4 : desired.v6).chains.size === 0) continue;
+        if (r.code !== 0) throw new ExecError(argv, r);
+        for (const c of listedChains(r.stdout, this.opts.chainPrefix)) liveChains[fam].add(c);
       }
     } else {
       for (const fam of FAMS) {
@@ -159,7 +163,9 @@ export class Applier {
   async teardown(): Promise<void> {
     for (const fam of FAMS) {
       while ((await this.run([this.tools.cmd[fam], '-w', '-D', 'FORWARD', '-j', this.opts.hookChain])).code === 0);
-      const chains = listedChains(await runOk(this.run, [this.tools.cmd[fam], '-w', '-S']), this.opts.chainPrefix);
+      const listing = await this.run([this.tools.cmd[fam], '-w', '-S']);
+      if (listing.code !== 0) continue; // family unavailable: nothing of ours there
+      const chains = listedChains(listing.stdout, this.opts.chainPrefix);
       if (chains.length > 0) await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], renderFilter({ write: new Map(), remove: chains }));
     }
     const sets = [...parseSave(await runOk(this.run, ['ipset', 'save'])).keys()].filter((n) => n.startsWith(this.opts.setPrefix));

@@ -306,11 +306,13 @@ class CompileRun {
     }
     const node = this.view.nodes.get(this.opts.nodeName);
     for (const fam of [4, 6] as const) {
+      // A family the node does not use gets nothing at all: a v4-only node may lack ip6tables.
+      const cidrs = (node?.podCIDRs ?? []).filter((c) => familyOf(c) === fam);
+      if (cidrs.length === 0 && jumps[fam].local.length === 0) continue;
       const set = localPodsSetName(fam);
       this.addSet(fam, set, { type: 'hash:ip', family: fam }, () => jumps[fam].local);
       const fw = ['-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN'];
-      for (const cidr of node?.podCIDRs ?? []) {
-        if (familyOf(cidr) !== fam) continue;
+      for (const cidr of cidrs) {
         fw.push(`-s ${cidr} -m set ! --match-set ${set} src -m comment --comment "pod not ready" -j DROP`);
         fw.push(`-d ${cidr} -m set ! --match-set ${set} dst -m comment --comment "pod not ready" -j DROP`);
       }

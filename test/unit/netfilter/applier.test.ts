@@ -75,3 +75,13 @@ test('a failed restore makes the next apply full', async () => {
   fail = false;
   expect((await a.apply(spec([], [], []))).full).toBe(true);
 });
+
+test('a family with nothing desired may be missing on the host (no ip6tables)', async () => {
+  const f = fake();
+  const run: Runner = async (argv, stdin) => (argv[0].startsWith('ip6tables') ? { code: 3, stdout: '', stderr: 'no ipv6' } : f.run(argv, stdin));
+  const a = new Applier(run, toolsFor('nft'), opts);
+  const s = spec([], [], []);
+  const v4only: ApplySpec = { v4: s.v4, v6: { sets: new Map(), chains: new Map() } };
+  expect((await a.apply(v4only)).full).toBe(true);
+  await expect(a.apply(spec([], [], []), { full: true })).rejects.toThrow(/no ipv6/);
+});

@@ -275,3 +275,12 @@ describe('stability', () => {
     for (const n of s.v4.chains.keys()) expect(n.length).toBeLessThanOrEqual(28);
   });
 });
+
+describe('families', () => {
+  test('a v4-only node gets nothing in IPv6 (the host may have no ip6tables)', () => {
+    const s = state([policy('a', 'deny', {})]);
+    expect(s.v6.chains.size).toBe(0);
+    expect(s.v6.sets.size).toBe(0);
+    expect(s.v4.chains.has(FORWARD_CHAIN)).toBe(true);
+  });
+});
