@@ -224,14 +224,14 @@ export class Rib {
     const a = u.attributes;
     if (u.withdrawn.prefixes.length > 0) this.withdrawList(st, u.withdrawn);
     if (a?.mpUnreach && familyOf(a.mpUnreach.afi, a.mpUnreach.safi) !== null) this.withdrawList(st, a.mpUnreach.withdrawn);
-    if (!a) return;
-    const mp = a.mpReach;
+    const mp = a?.mpReach;
     const mpFamily = mp ? familyOf(mp.afi, mp.safi) : null;
     if (u.treatAsWithdraw !== undefined) {
       if (u.nlri.prefixes.length > 0) this.withdrawList(st, u.nlri);
       if (mp && mpFamily) this.withdrawList(st, mp.nlri);
       return;
     }
+    if (!a) return;
     const now = this.now();
     if (u.nlri.prefixes.length > 0) {
       this.announceList(st, u.nlri, 'ipv4-unicast', a, a.nextHop ?? '', undefined, u.attrKey, now);
@@ -289,13 +289,15 @@ export class Rib {
     // Fast path: no ADD-PATH ids, no import filter: one path object for every prefix.
     const shared = pathIds === undefined && filter === undefined ? makePath(attrs, undefined, loop) : null;
     // Slow path: a few distinct paths per UPDATE (per path id × filter outcome), made on demand.
-    const variants = shared === null ? new Map<string, Path>() : null;
+    const variants = shared === null ? new Map<PathAttributes, Map<string, Path>>() : null;
     const variant = (pa: PathAttributes | null, pathId: number | undefined): Path => {
-      const result = pa === null ? attrs : pa === attrs ? attrs : this.attrCache.internByContent(pa);
+      const result = pa === null || pa === attrs ? attrs : this.attrCache.internByContent(pa);
       const rejected = pa === null ? 'import-filter' : loop;
-      const key = `${pathId ?? ''}|${rejected ?? ''}|${result === attrs ? '' : attrsSignature(result)}`;
-      let p = variants!.get(key);
-      if (p === undefined) variants!.set(key, (p = makePath(result, pathId, rejected)));
+      let byKey = variants!.get(result);
+      if (byKey === undefined) variants!.set(result, (byKey = new Map()));
+      const key = `${pathId ?? ''}|${rejected ?? ''}`;
+      let p = byKey.get(key);
+      if (p === undefined) byKey.set(key, (p = makePath(result, pathId, rejected)));
       return p;
     };
 
@@ -530,6 +532,7 @@ export class Rib {
     return this.loc.get(prefix);
   }
 
+  /** Walks the live Loc-RIB: finish (or copy) before changing the RIB again. */
   *entries(family?: Family): IterableIterator<RibEntry> {
     for (const e of this.loc.values()) if (family === undefined || e.family === family) yield e;
   }

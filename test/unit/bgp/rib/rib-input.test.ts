@@ -61,6 +61,13 @@ describe('Adj-RIB-In and Loc-RIB', () => {
     expect(r.peerCounters('a').received).toBe(0);
   });
 
+  test('treat-as-withdraw also applies when the codec dropped the attributes entirely', () => {
+    const r = rib();
+    r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001] })));
+    r.applyUpdate('a', { type: 2, withdrawn: { prefixes: [] }, attributes: null, nlri: { prefixes: ['10.1.0.0/24'] }, treatAsWithdraw: 'malformed' });
+    expect(r.size()).toBe(0);
+  });
+
   test('implicit withdraw: re-announcing from the same peer replaces its path', () => {
     const r = rib();
     r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001], med: 5 })));
