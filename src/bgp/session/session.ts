@@ -182,19 +182,12 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     };
     if (!this.running) return reject(CEASE_CONNECTION_REJECTED, 'session not started');
     if (this.idleHold.running) return reject(CEASE_CONNECTION_REJECTED, 'idle hold (damping after a failure)');
-    if (this.established) {
-      if (this.neg?.peerGracefulRestart) {
-        // RFC 4724 §4.2: a new connection from a restarting peer replaces the established one.
-        this.log.info('peer reconnected while established: graceful restart', { peer: this.cfg.peerAddress });
-        const reason: DownReason = { text: 'peer reconnected (graceful restart)', sentByUs: false, gracefulRestart: true };
-        this.dropConnection(this.established, reason, undefined, 'replaced');
-        this.adoptInbound(sock);
-        this.emit('down', reason);
-        return;
-      } else {
-        return reject(CEASE_COLLISION_RESOLUTION, 'session already established');
-      }
+    if (this.established && !this.neg?.peerGracefulRestart) {
+      // §6.8: a collision with an Established session closes the new connection.
+      return reject(CEASE_COLLISION_RESOLUTION, 'session already established');
     }
+    // For a graceful-restart peer the new connection may be the peer coming back after a restart
+    // (RFC 4724 §4.2); its OPEN decides (onOpenAccepted), the established session stays meanwhile.
     this.adoptInbound(sock);
   }
 
@@ -385,8 +378,21 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       this.stats.messagesOut++;
       c.write(this.codec.encodeOpen(this.ourOpen));
     }
+    let replaced: DownReason | undefined;
     for (const o of [...this.conns]) {
       if (o === c) continue;
+      if (o.phase === 'Established') {
+        if (neg.peerGracefulRestart?.restartState) {
+          // RFC 4724 §4.2: the peer restarted (Restart State bit set); the old session is gone.
+          this.log.info('peer restarted (graceful restart): new connection replaces the established one', { peer: this.cfg.peerAddress });
+          replaced = { text: 'peer restarted (graceful restart)', sentByUs: false };
+          this.dropConnection(o, replaced, undefined, 'replaced');
+          continue;
+        }
+        // A second connection that is not a restart: the collision rule for Established (§6.8).
+        this.dropConnection(c, sentNotificationReason(ERR_CEASE, CEASE_COLLISION_RESOLUTION, 'session already established'), this.codec.encodeNotification(ERR_CEASE, CEASE_COLLISION_RESOLUTION), 'collision');
+        return;
+      }
       if (o.phase === 'Connecting') {
         // We have a working connection; an attempt still in TCP setup would only collide later.
         this.discard(o);
@@ -407,6 +413,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     c.armHold(neg.holdTime);
     c.armKeepalive(neg.keepaliveTime);
     this.refreshState();
+    if (replaced) this.emit('down', replaced);
   }
 
   private onEstablish(c: Connection): void {
@@ -497,9 +504,9 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       this.established = null;
       this.neg = undefined;
       this.stats.flaps++;
-      for (const o of [...this.conns]) this.discard(o);
+      if (kind !== 'replaced') for (const o of [...this.conns]) this.discard(o);
     }
-    if (kind === 'replaced') return; // the caller adopts the new connection, then emits 'down'
+    if (kind === 'replaced') return; // the caller carries on with the new connection, then emits 'down'
     if (this.conns.length > 0) {
       this.refreshState();
       return;

@@ -474,29 +474,48 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     expect(sock.destroyed).toBe(false);
   });
 
-  test('a new connection from a graceful-restart peer replaces the established one', () => {
+  test('a graceful-restart peer that comes back with the Restart State bit replaces the established session', () => {
     const h = makeSession();
     const sock = establish(h, peerOpen({}, { gracefulRestart: { restartState: false, notification: false, restartTime: 120, families: [] } }));
     const inSock = new FakeSocket();
     h.s.acceptConnection(inSock.asSocket());
+    // Until its OPEN says so, the new connection is only a candidate.
+    expect(sock.destroyed).toBe(false);
+    expect(h.s.state).toBe('Established');
+    inSock.feed(peerOpen({}, { gracefulRestart: { restartState: true, notification: false, restartTime: 120, families: [] } }));
     expect(sock.destroyed).toBe(true);
-    expect(h.s.state).toBe('OpenSent');
-    inSock.feed(peerOpen({}, { gracefulRestart: { restartState: true, notification: false, restartTime: 120, families: [] } }), keepalive());
+    expect(h.s.state).toBe('OpenConfirm');
+    inSock.feed(keepalive());
     expect(h.s.state).toBe('Established');
     expect(h.events).toEqual(['established', 'down:-/-', 'established']);
-    // Straight from the old session to the new one's OPEN exchange, no detour through Idle.
-    expect(h.states).toEqual(['Connect', 'OpenSent', 'OpenConfirm', 'Established', 'OpenSent', 'OpenConfirm', 'Established']);
+    // Straight from the old session to the new one, no detour through Idle.
+    expect(h.states).toEqual(['Connect', 'OpenSent', 'OpenConfirm', 'Established', 'OpenConfirm', 'Established']);
+  });
+
+  test('a second connection from a graceful-restart peer without the Restart State bit is a collision (Cease/7)', () => {
+    const h = makeSession();
+    const gr = { gracefulRestart: { restartState: false, notification: false, restartTime: 120, families: [] } };
+    const sock = establish(h, peerOpen({}, gr));
+    const inSock = new FakeSocket();
+    h.s.acceptConnection(inSock.asSocket());
+    inSock.take();
+    inSock.feed(peerOpen({}, gr));
+    expect(lastNotif(inSock)).toEqual([6, 7]);
+    expect(sock.destroyed).toBe(false);
+    expect(h.s.state).toBe('Established');
+    expect(h.events).toEqual(['established']);
   });
 
   test('a graceful-restart peer with forwarding families: its TCP loss is marked for stale-route keeping, a NOTIFICATION is not', () => {
     const gr = { gracefulRestart: { restartState: false, notification: false, restartTime: 120, families: [{ afi: 1, safi: 1, forwarding: true }] } };
+    const restarting = { gracefulRestart: { ...gr.gracefulRestart, restartState: true } };
     const h = makeSession();
     const reasons: unknown[] = [];
     h.s.on('down', (r) => reasons.push(r));
     const sock = establish(h, peerOpen({}, gr));
     const inSock = new FakeSocket();
     h.s.acceptConnection(inSock.asSocket());
-    inSock.feed(peerOpen({}, gr), keepalive());
+    inSock.feed(peerOpen({}, restarting), keepalive());
     inSock.emit('end');
     h.clock.advance(10_000);
     const third = h.out[h.out.length - 1];
@@ -504,7 +523,7 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     third.connectNow();
     third.feed(peerOpen({}, gr), keepalive(), notification(6, 4));
     expect(reasons).toEqual([
-      expect.objectContaining({ gracefulRestart: true, text: 'peer reconnected (graceful restart)' }),
+      expect.objectContaining({ gracefulRestart: true, text: 'peer restarted (graceful restart)' }),
       expect.objectContaining({ gracefulRestart: true, text: 'connection closed by peer' }),
       expect.not.objectContaining({ gracefulRestart: true }),
     ]);
