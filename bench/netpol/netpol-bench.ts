@@ -106,6 +106,8 @@ async function main(): Promise<void> {
   const measure = async (label: string, views: ClusterView[]): Promise<void> => {
     const total: number[] = [];
     const comp: number[] = [];
+    const ipset: number[] = [];
+    const ipt: number[] = [];
     for (const v of views) {
       const t = performance.now();
       await ctl.setView(v);
@@ -113,8 +115,10 @@ async function main(): Promise<void> {
       const s = ctl.status();
       if (s.lastError) throw new Error(s.lastError);
       comp.push(s.lastSync!.compileMs);
+      ipset.push(s.lastSync!.stats.ipsetMs);
+      ipt.push(s.lastSync!.stats.iptablesMs);
     }
-    console.log(`${label}: median ${ms(median(total))}, p95 ${ms(p95(total))} (compile median ${ms(median(comp))})`);
+    console.log(`${label}: median ${ms(median(total))}, p95 ${ms(p95(total))} (medians: compile ${ms(median(comp))}, ipset ${ms(median(ipset))}, iptables ${ms(median(ipt))})`);
   };
   // A remote client pod (member of many cross-namespace sets) flips role.
   const remote = view.pods.get('ns-7/pod-50')!;

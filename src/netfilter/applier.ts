@@ -41,6 +41,9 @@ export interface ApplyStats {
   chainsRemoved: number;
   ipsetLines: number;
   iptablesLines: number;
+  /** Wall time spent in the tools (exec included), for the status API and the benchmark. */
+  ipsetMs: number;
+  iptablesMs: number;
 }
 
 const FAMS = [4, 6] as const;
@@ -64,7 +67,7 @@ export class Applier {
 
   async apply(desired: ApplySpec, opts: { full?: boolean } = {}): Promise<ApplyStats> {
     const full = opts.full === true || this.last === undefined;
-    const stats: ApplyStats = { full, setsWritten: 0, setsDestroyed: 0, chainsWritten: 0, chainsRemoved: 0, ipsetLines: 0, iptablesLines: 0 };
+    const stats: ApplyStats = { full, setsWritten: 0, setsDestroyed: 0, chainsWritten: 0, chainsRemoved: 0, ipsetLines: 0, iptablesLines: 0, ipsetMs: 0, iptablesMs: 0 };
     // What the kernel holds (ours only): from the last apply, or listed on a full resync.
     const liveSets = new Map<string, readonly string[] | undefined>();
     const liveChains: Record<4 | 6, Set<string>> = { 4: new Set(), 6: new Set() };
@@ -114,7 +117,9 @@ export class Applier {
       }
     }
     for (const name of liveSets.keys()) if (!wanted.has(name)) { post.push(...destroySet(name)); stats.setsDestroyed++; }
+    let t = performance.now();
     if (pre.length > 0) await runOk(this.run, ['ipset', 'restore'], pre.join('\n') + '\n');
+    stats.ipsetMs += performance.now() - t;
 
     // 2. chains, per family, one atomic restore each.
     for (const fam of FAMS) {
@@ -126,7 +131,9 @@ export class Applier {
       if (write.size > 0 || remove.length > 0) {
         const text = renderFilter({ write, remove });
         stats.iptablesLines += text.split('\n').length;
+        t = performance.now();
         await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], text);
+        stats.iptablesMs += performance.now() - t;
       }
       stats.chainsWritten += write.size;
       stats.chainsRemoved += remove.length;
@@ -136,7 +143,9 @@ export class Applier {
     }
 
     // 3. open the gate for new pods, drop sets nobody references any more.
+    t = performance.now();
     if (post.length > 0) await runOk(this.run, ['ipset', 'restore'], post.join('\n') + '\n');
+    stats.ipsetMs += performance.now() - t;
     stats.ipsetLines = pre.length + post.length;
     this.last = desired;
     return stats;
