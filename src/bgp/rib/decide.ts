@@ -118,9 +118,39 @@ export function selectBest(paths: readonly RibPath[], localAsn: number): RibPath
   return c[0];
 }
 
+/**
+ * The same steps for exactly two paths, without allocating: negative when `a` is better. With two
+ * paths the elimination order and a pairwise comparison agree (MED's partial order only bites
+ * with three or more), and two paths per prefix (two upstreams, two route reflectors) is the
+ * common multi-path case worth a fast path.
+ */
+export function comparePair(a: RibPath, b: RibPath, localAsn: number): number {
+  if ((a.peerId === null) !== (b.peerId === null)) return a.peerId === null ? -1 : 1;
+  const lp = localPrefOf(b) - localPrefOf(a);
+  if (lp !== 0) return lp;
+  const len = asPathLength(a.attrs.asPath) - asPathLength(b.attrs.asPath);
+  if (len !== 0) return len;
+  const origin = originOf(a) - originOf(b);
+  if (origin !== 0) return origin;
+  if (neighborAs(a.attrs.asPath, localAsn) === neighborAs(b.attrs.asPath, localAsn)) {
+    const med = medOf(a) - medOf(b);
+    if (med !== 0) return med;
+  }
+  if (a.ebgp !== b.ebgp) return a.ebgp ? -1 : 1;
+  const rid = routerIdValue(a.attrs.originatorId ?? a.peerRouterId) - routerIdValue(b.attrs.originatorId ?? b.peerRouterId);
+  if (rid !== 0) return rid;
+  const cl = (a.attrs.clusterList?.length ?? 0) - (b.attrs.clusterList?.length ?? 0);
+  if (cl !== 0) return cl;
+  const ka = addressKey(a.peerAddress);
+  const kb = addressKey(b.peerAddress);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return (a.pathId ?? 0) - (b.pathId ?? 0);
+}
+
 /** All paths best first: repeated selection (path counts per prefix are small). */
 export function rankPaths(paths: readonly RibPath[], localAsn: number): RibPath[] {
   if (paths.length < 2) return paths.slice();
+  if (paths.length === 2) return comparePair(paths[0], paths[1], localAsn) <= 0 ? [paths[0], paths[1]] : [paths[1], paths[0]];
   const rest = paths.slice();
   const out: RibPath[] = [];
   while (rest.length > 0) {

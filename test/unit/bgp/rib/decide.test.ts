@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { AS_CONFED_SEQUENCE, AS_SEQUENCE, AS_SET, type PathAttributes } from '../../../../src/bgp/wire/index.js';
-import { multipathSet, rankPaths, selectBest } from '../../../../src/bgp/rib/decide.js';
+import fc from 'fast-check';
+import { comparePair, multipathSet, rankPaths, selectBest } from '../../../../src/bgp/rib/decide.js';
 import { Path } from '../../../../src/bgp/rib/rib-path.js';
 import type { RibPath } from '../../../../src/bgp/rib/index.js';
 
@@ -118,5 +119,52 @@ describe('multipath set', () => {
     const local = path({ peer: null });
     const learned = path({});
     expect(multipathSet(rankPaths([learned, local], LOCAL), ctx)).toEqual([local]);
+  });
+});
+
+describe('comparePair (the two-path fast path)', () => {
+  const arbPath = fc
+    .record({
+      peer: fc.constantFrom<string | null>(null, 'x', 'y'),
+      lp: fc.option(fc.constantFrom(50, 100, 200), { nil: undefined }),
+      path: fc.array(fc.constantFrom(1, 2), { maxLength: 2 }),
+      origin: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
+      med: fc.option(fc.constantFrom(0, 5), { nil: undefined }),
+      ebgp: fc.boolean(),
+      rid: fc.constantFrom('10.0.0.1', '10.0.0.2'),
+      orig: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.3'), { nil: undefined }),
+      cl: fc.array(fc.constant('1.1.1.1'), { maxLength: 2 }),
+      addr: fc.constantFrom('192.0.2.1', '192.0.2.2', '2001:db8::1'),
+      pathId: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+    })
+    .map((r) =>
+      path({
+        peer: r.peer,
+        ebgp: r.ebgp,
+        routerId: r.rid,
+        address: r.addr,
+        pathId: r.pathId,
+        attrs: {
+          asPath: [{ type: AS_SEQUENCE, asns: r.path }],
+          origin: r.origin,
+          ...(r.lp !== undefined ? { localPref: r.lp } : {}),
+          ...(r.med !== undefined ? { med: r.med } : {}),
+          ...(r.orig !== undefined ? { originatorId: r.orig } : {}),
+          ...(r.cl.length ? { clusterList: r.cl } : {}),
+        },
+      }),
+    );
+
+  test('agrees with the elimination process on every pair', () => {
+    fc.assert(
+      fc.property(arbPath, arbPath, (a, b) => {
+        const c = comparePair(a, b, LOCAL);
+        const best = selectBest([a, b], LOCAL);
+        if (c < 0) expect(best).toBe(a);
+        else if (c > 0) expect(best).toBe(b);
+        else expect(selectBest([b, a], LOCAL)).toBe(b); // a full tie: first one stays
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
