@@ -6,7 +6,7 @@
 // and prefix helpers are pure and dependency-free; this module is the single place netlink uses them.
 
 import { AF_INET, AF_INET6 } from '../constants.js';
-import { formatIpv4, formatIpv6, parseAddress, parseIpv4Into, parseIpv6Into } from '../../bgp/wire/address.js';
+import { formatIpv4, parseAddress, parseIpv4Into, parseIpv6Into } from '../../bgp/wire/address.js';
 
 export interface PrefixBytes {
   family: typeof AF_INET | typeof AF_INET6;
@@ -46,9 +46,43 @@ export function addressToBytes(addr: string): Uint8Array {
   return parseAddress(addr);
 }
 
+const HEX: readonly string[] = Array.from({ length: 65536 }, (_, i) => i.toString(16));
+
+/**
+ * RFC 5952 text of 16 bytes, identical to bgp/wire formatIpv6 (property-tested) but without
+ * intermediate arrays: route dumps format two or three IPv6 addresses per route, 100k+ routes.
+ */
+export function formatIpv6Fast(b: Uint8Array, off = 0): string {
+  // Longest run of zero groups (length ≥ 2), leftmost on a tie.
+  let bestStart = -1;
+  let bestLen = 1;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    const zero = b[off + 2 * i] === 0 && b[off + 2 * i + 1] === 0;
+    if (zero) {
+      if (runStart < 0) runStart = i;
+      if (i - runStart + 1 > bestLen) {
+        bestStart = runStart;
+        bestLen = i - runStart + 1;
+      }
+    } else runStart = -1;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length && !out.endsWith(':')) out += ':';
+    out += HEX[(b[off + 2 * i] << 8) | b[off + 2 * i + 1]];
+  }
+  return out;
+}
+
 /** 4 or 16 bytes → canonical text. */
 export function bytesToAddress(b: Uint8Array): string {
-  return b.length === 16 ? formatIpv6(b) : formatIpv4(b);
+  return b.length === 16 ? formatIpv6Fast(b) : formatIpv4(b);
 }
 
 export function familyOfAddress(addr: string): typeof AF_INET | typeof AF_INET6 {
@@ -57,8 +91,10 @@ export function familyOfAddress(addr: string): typeof AF_INET | typeof AF_INET6 
 
 /** Canonical prefix text from family, length and (possibly short) address bytes. */
 export function bytesToPrefix(family: number, len: number, b: Uint8Array | undefined): string {
-  const full = new Uint8Array(family === AF_INET6 ? 16 : 4);
-  if (b) full.set(b.subarray(0, full.length));
+  const size = family === AF_INET6 ? 16 : 4;
+  if (b && b.length === size) return bytesToAddress(b) + '/' + len;
+  const full = new Uint8Array(size);
+  if (b) full.set(b.subarray(0, size));
   return bytesToAddress(full) + '/' + len;
 }
 

@@ -23,7 +23,22 @@ export function nextHopSignature(r: FibRoute, withIf = true): string {
 
 /** True when installing `desired` over `current` would change nothing. */
 export function sameRoute(desired: FibRoute, current: FibRoute): boolean {
+  if (desired === current) return true;
   if ((desired.table ?? null) !== (current.table ?? null)) return false;
+  // Fast path without allocation: same hops in the same order (how the kernel reports back what
+  // we sent). Stricter than the general rule, so "same" here is "same" there too.
+  const a = desired.nextHops;
+  const b = current.nextHops;
+  if (a.length === b.length) {
+    const many = a.length > 1;
+    let same = true;
+    for (let i = 0; i < a.length && same; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x.gateway !== y.gateway || (x.ifindex && x.ifindex !== y.ifindex) || (many && (x.weight ?? 1) !== (y.weight ?? 1))) same = false;
+    }
+    if (same) return true;
+  }
   // Compare interfaces only when the desired route pins them all (otherwise the kernel chooses).
   const withIf = desired.nextHops.every((h) => h.ifindex !== undefined && h.ifindex !== 0);
   return nextHopSignature(desired, withIf) === nextHopSignature(current, withIf);

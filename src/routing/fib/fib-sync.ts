@@ -25,6 +25,8 @@ import { NetlinkError, NetlinkResyncError } from '../../netlink/errors.js';
 import { RTN_UNICAST, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RT_TABLE_MAIN } from '../../netlink/route/constants.js';
 import { PODROUTE_RTPROT_DEFAULT } from '../../netlink/route/protocol.js';
 import type { KernelRoute } from '../../netlink/route/route.js';
+import type { InterfaceAddress } from '../../netlink/route/addr.js';
+import type { Link } from '../../netlink/route/link.js';
 import { applyRouteOps, dumpAddrs, dumpLinks, dumpRoutes, type RouteOp } from '../../netlink/route/rtnl.js';
 import { NETLINK_ROUTE } from '../../netlink/constants.js';
 import { openNetlink, type BulkOptions, type NetlinkSocket } from '../../netlink/socket.js';
@@ -59,6 +61,25 @@ export interface FibSyncOptions {
 }
 
 const noLog: FibLog = () => undefined;
+
+interface Memo {
+  src: FibRoute;
+  gen: number;
+  /** Canonical prefix (or the raw key when invalid). */
+  prefix: string;
+  invalid?: string;
+  /** Skip reason for unreachable next hops (all, or "partial: …"). */
+  unreachable?: string;
+  /** What to install, when any next hop is reachable. */
+  eff?: FibRoute;
+}
+
+/** Text that changes whenever something reachability depends on changes. */
+function connectivitySignature(links: readonly Link[], addrs: readonly InterfaceAddress[]): string {
+  const l = links.map((x) => `${x.index}:${x.up ? 1 : 0}`).join(',');
+  const a = addrs.map((x) => `${x.ifindex}:${x.address}/${x.prefixLen}:${x.tentative ? 1 : 0}`).sort().join(',');
+  return `${l}|${a}`;
+}
 
 function toFibRoute(r: KernelRoute): FibRoute {
   return {
@@ -106,6 +127,11 @@ export class FibSync {
   private timers: NodeJS.Timeout[] = [];
   private eventTimer: NodeJS.Timeout | null = null;
   private lastSkipLog = new Map<string, string>();
+  /** Per desired key: the last validation/resolution outcome (see reconcileOnce). */
+  private memo = new Map<string, Memo>();
+  /** Bumped when links or addresses change, which invalidates `memo`. */
+  private connGen = 0;
+  private connSig = '';
   private readonly onLost = (e: NetlinkResyncError): void => {
     this.log('warn', 'fib: netlink replies lost; re-reading kernel state', { reason: e.reason });
     this.scheduleRead(0);
@@ -167,7 +193,10 @@ export class FibSync {
     this.kick();
   }
 
-  /** Replaces the whole desired set. */
+  /**
+   * Replaces the whole desired set. Route objects are treated as immutable values (results are
+   * memoized by object identity): to change a route, pass a new object.
+   */
   setDesired(routes: ReadonlyMap<string, FibRoute>): void {
     this.desired = new Map(routes);
     this.kick();
@@ -297,6 +326,11 @@ export class FibSync {
         const [links, addrs] = [await dumpLinks(this.nl), await dumpAddrs(this.nl)];
         const routes = await dumpRoutes(this.nl, AF_UNSPEC, (r) => r.table === this.table && r.type === RTN_UNICAST);
         this.connected = buildConnectedState(links, addrs);
+        const sig = connectivitySignature(links, addrs);
+        if (sig !== this.connSig) {
+          this.connSig = sig;
+          this.connGen++;
+        }
         const installed = new Map<string, FibRoute>();
         const foreign = new Map<string, number>();
         const strays: { prefix: string; metric: number }[] = [];
@@ -327,13 +361,21 @@ export class FibSync {
     /** Canonical prefixes desired (even if skipped): the deferral only holds deletes of the others. */
     const wanted = new Set<string>();
     const gatewayFamilies = new Map<string, number>();
+    const memo = new Map<string, Memo>();
     for (const [key, want] of this.desired) {
-      const v = validateFibRoute(key, want, gatewayFamilies);
-      if (!v.ok) {
-        skipped.push({ prefix: key, reason: v.reason });
+      // Validation and resolution depend only on the route object and on connectivity: reuse the
+      // last pass's outcome when neither changed (a no-op resync of 100k routes then allocates
+      // next to nothing).
+      let m = this.memo.get(key);
+      if (!m || m.src !== want || m.gen !== this.connGen) {
+        m = this.evaluate(key, want, gatewayFamilies, cache);
+      }
+      memo.set(key, m);
+      if (m.invalid !== undefined) {
+        skipped.push({ prefix: key, reason: m.invalid });
         continue;
       }
-      const prefix = v.prefix;
+      const prefix = m.prefix;
       wanted.add(prefix);
       const owner = this.foreign.get(prefix);
       if (owner !== undefined) {
@@ -341,15 +383,10 @@ export class FibSync {
         skipped.push({ prefix, reason: `protocol ${owner} already has ${prefix} at metric ${this.metric} in table ${this.table}` });
         continue;
       }
-      const res = resolveNextHops(want.nextHops, this.connected, cache);
-      const why = res.unreachable.length ? res.unreachable.map((u) => `${u.gateway}: ${u.reason}`).join('; ') : '';
-      if (res.reachable.length === 0) {
-        skipped.push({ prefix, reason: `no directly reachable next hop (${why})` });
-        continue;
-      }
-      if (res.unreachable.length) skipped.push({ prefix, reason: `partial: installed with ${res.reachable.length} of ${want.nextHops.length} next hops (${why})` });
-      effective.set(prefix, { prefix, table: this.table, nextHops: res.reachable });
+      if (m.unreachable !== undefined) skipped.push({ prefix, reason: m.unreachable });
+      if (m.eff) effective.set(prefix, m.eff);
     }
+    this.memo = memo;
     this.logSkips(skipped);
     this.skipped = skipped;
 
@@ -412,6 +449,21 @@ export class FibSync {
       // Re-read to learn who holds the key; the next pass then skips it with a reason.
       this.scheduleRead(100);
     }
+  }
+
+  private evaluate(key: string, want: FibRoute, gatewayFamilies: Map<string, number>, cache: Map<string, FibNextHop | string>): Memo {
+    const v = validateFibRoute(key, want, gatewayFamilies);
+    if (!v.ok) return { src: want, gen: this.connGen, prefix: key, invalid: v.reason };
+    const res = resolveNextHops(want.nextHops, this.connected, cache);
+    const m: Memo = { src: want, gen: this.connGen, prefix: v.prefix };
+    if (res.unreachable.length) {
+      const why = res.unreachable.map((u) => `${u.gateway}: ${u.reason}`).join('; ');
+      m.unreachable = res.reachable.length
+        ? `partial: installed with ${res.reachable.length} of ${want.nextHops.length} next hops (${why})`
+        : `no directly reachable next hop (${why})`;
+    }
+    if (res.reachable.length) m.eff = { prefix: v.prefix, table: this.table, nextHops: res.reachable };
+    return m;
   }
 
   /** One log line per prefix when its skip reason changes (not every pass). */

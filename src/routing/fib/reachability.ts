@@ -68,10 +68,10 @@ export function resolveNextHops(hops: readonly FibNextHop[], s: ConnectedState, 
   for (const h of hops) {
     let r: FibNextHop | string | undefined;
     if (cache) {
-      const key = h.ifindex ? `${h.gateway}%${h.ifindex}` : h.gateway;
+      // The weight is part of the key so that the resolved object can be shared as is.
+      const key = `${h.gateway}%${h.ifindex ?? ''}#${h.weight ?? ''}`;
       r = cache.get(key);
-      if (r === undefined) cache.set(key, (r = resolveNextHop({ gateway: h.gateway, ifindex: h.ifindex }, s)));
-      if (typeof r !== 'string' && h.weight !== undefined) r = { ...r, weight: h.weight };
+      if (r === undefined) cache.set(key, (r = resolveNextHop(h, s)));
     } else r = resolveNextHop(h, s);
     if (typeof r === 'string') res.unreachable.push({ gateway: h.gateway, reason: r });
     else res.reachable.push(r);

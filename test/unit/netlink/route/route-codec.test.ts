@@ -200,3 +200,22 @@ describe('prefixToBytes agrees with bgp/wire parsePrefix', () => {
     );
   });
 });
+
+describe('formatIpv6Fast agrees with bgp/wire formatIpv6', () => {
+  test('same text for any 16 bytes (property, zero-heavy)', async () => {
+    const { formatIpv6Fast } = await import('../../../../src/netlink/route/address.js');
+    const { formatIpv6 } = await import('../../../../src/bgp/wire/address.js');
+    const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (gs) => {
+        const b = new Uint8Array(16);
+        gs.forEach((g, i) => {
+          b[2 * i] = g >> 8;
+          b[2 * i + 1] = g & 0xff;
+        });
+        expect(formatIpv6Fast(b)).toBe(formatIpv6(b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
