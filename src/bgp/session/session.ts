@@ -493,7 +493,8 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       this.refreshState();
       return;
     }
-    this.stats.lastDown = reason;
+    // A failed side connection next to a healthy session is not news about the session.
+    if (wasEstablished || !this.established) this.stats.lastDown = reason;
     let establishedFor: number | undefined;
     if (wasEstablished) {
       establishedFor = this.clock.now() - (this.stats.establishedAt ?? this.clock.now());

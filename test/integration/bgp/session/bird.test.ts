@@ -112,16 +112,16 @@ describe('Session against BIRD 2', () => {
   test('keepalives keep the session up past the hold time', async () => {
     const s = session!;
     const before = s.stats.messagesIn;
-    await until(() => s.stats.messagesIn >= before + 4, 'four keepalives from BIRD', 20_000);
-    expect(s.state).toBe('Established');
-    expect(s.stats.flaps).toBe(0);
+    await until(() => s.stats.messagesIn >= before + 4, 'four keepalives from BIRD', 20_000).catch(explain);
+    // One object, so a failure also shows the last reason the session (or an attempt) went down.
+    expect({ state: s.state, flaps: s.stats.flaps, lastDown: s.stats.lastDown }).toMatchObject({ state: 'Established', flaps: 0 });
   }, 30_000);
 
   test('BIRD restarts and the session comes back', async () => {
     const s = session!;
     const down = waitEvent<[DownReason]>(s, 'down', 'session down after BIRD stops', 20_000);
     await bird.stop('SIGTERM');
-    const [[reason]] = [await down];
+    const [[reason]] = [await down.catch(explain)];
     expect(reason.sentByUs).toBe(false);
     expect(s.state).not.toBe('Established');
     // While BIRD is gone our connects are refused; the session keeps trying on its own.
@@ -139,7 +139,7 @@ describe('Session against BIRD 2', () => {
     const flaps = s.stats.flaps;
     const down = waitEvent<[DownReason]>(s, 'down', 'session down after SIGKILL', 20_000);
     await bird.stop('SIGKILL');
-    const [[reason]] = [await down];
+    const [[reason]] = [await down.catch(explain)];
     expect(reason.code).toBeUndefined();
     expect(reason.sentByUs).toBe(false);
     const up = waitEvent<[Negotiated]>(s, 'established', 'Established after SIGKILL', 40_000);

@@ -65,37 +65,39 @@ export function requireBird(): void {
   if (process.getuid?.() !== 0) throw new Error('BIRD integration tests run as root');
 }
 
-/** A BIRD 2 daemon in its own temp directory, started and stopped by PID. */
-export class BirdDaemon {
-  readonly dir = mkdtempSync(join(tmpdir(), `sess-${process.pid}-bird-`));
-  readonly sock = join(this.dir, 'bird.ctl');
+/** A daemon we start in its own temp directory and stop by its PID (never by name). */
+export class Daemon {
+  readonly dir: string;
   private child?: ChildProcess;
   output = '';
 
-  constructor(config: string) {
-    writeFileSync(join(this.dir, 'bird.conf'), config);
+  constructor(name: string, private readonly cmd: string, private readonly args: (dir: string) => string[]) {
+    this.dir = mkdtempSync(join(tmpdir(), `sess-${process.pid}-${name}-`));
+  }
+
+  file(name: string, text: string): string {
+    const p = join(this.dir, name);
+    writeFileSync(p, text);
+    return p;
   }
 
   start(): void {
-    const child = spawn(BIRD, ['-c', join(this.dir, 'bird.conf'), '-s', this.sock, '-P', join(this.dir, 'bird.pid'), '-f'], {
-      cwd: this.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(this.cmd, this.args(this.dir), { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     this.child = child;
   }
 
-  /** Rejects (with BIRD's output) if the daemon exits; never resolves otherwise. */
+  /** Rejects (with the daemon's output) if it exits; never resolves otherwise. */
   exited(): Promise<never> {
     const c = this.child;
     return new Promise((_, reject) => {
-      if (!c) return reject(new Error('BIRD not running'));
-      c.once('exit', (code, sig) => reject(new Error(`BIRD exited (code ${code}, signal ${sig}):\n${this.output}`)));
+      if (!c) return reject(new Error(`${this.cmd} not running`));
+      c.once('exit', (code, sig) => reject(new Error(`${this.cmd} exited (code ${code}, signal ${sig}):\n${this.output}`)));
     });
   }
 
-  /** Stops the daemon we started (SIGTERM, then SIGKILL) and waits for it to exit. */
+  /** Stops the process we started (the given signal, SIGKILL after 5 s) and waits for it to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const c = this.child;
     this.child = undefined;
@@ -107,13 +109,24 @@ export class BirdDaemon {
     clearTimeout(t);
   }
 
-  async birdc(...args: string[]): Promise<string> {
-    const { stdout } = await promisify(execFile)(BIRDC, ['-s', this.sock, ...args], { timeout: 10_000 });
-    return stdout;
-  }
-
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** BIRD 2 with a control socket in its temp directory. */
+export class BirdDaemon extends Daemon {
+  readonly sock: string;
+
+  constructor(config: string) {
+    super('bird', BIRD, (dir) => ['-c', join(dir, 'bird.conf'), '-s', join(dir, 'bird.ctl'), '-P', join(dir, 'bird.pid'), '-f']);
+    this.sock = join(this.dir, 'bird.ctl');
+    this.file('bird.conf', config);
+  }
+
+  async birdc(...args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)(BIRDC, ['-s', this.sock, ...args], { timeout: 10_000 });
+    return stdout;
   }
 }

@@ -504,6 +504,12 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     expect(sock.destroyed).toBe(false);
     expect(h.s.state).toBe('Established');
     expect(h.events).toEqual(['established']);
+    // A candidate that the peer just drops leaves the session and its status alone.
+    const other = new FakeSocket();
+    h.s.acceptConnection(other.asSocket());
+    other.emit('end');
+    expect(h.s.state).toBe('Established');
+    expect(h.s.stats.lastDown).toBeUndefined();
   });
 
   test('a graceful-restart peer with forwarding families: its TCP loss is marked for stale-route keeping, a NOTIFICATION is not', () => {
