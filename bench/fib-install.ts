@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     delOps.push({ op: 'delete', route: { prefix: prefixOf(i), protocol: PROTO, metric: METRIC } });
   }
 
-  const res: Record<string, number[]> = { ipAdd: [], ipDel: [], ourAdd: [], ourDel: [], ourAddAckEach: [], fibSync: [] };
+  const res: Record<string, number[]> = { ipAdd: [], ipDel: [], ourAdd: [], ourDel: [], ourAddAckEach: [], fibSync: [], fibResync: [] };
   const check = (what: string, want: number): void => {
     const n = countOurs();
     if (n !== want) throw new Error(`${what}: ${n} routes of ours in the kernel, expected ${want}`);
@@ -133,12 +133,16 @@ async function main(): Promise<void> {
     await f.idle();
     res.fibSync.push(performance.now() - t);
     check('FibSync', COUNT);
+    // A periodic resync with nothing to change: full dump + reconcile pass.
+    t = performance.now();
+    await f.resync();
+    res.fibResync.push(performance.now() - t);
     await f.close({ removeRoutes: true });
     check('FibSync close', 0);
 
     console.log(
       `run ${run}: ip -batch add ${res.ipAdd[run - 1].toFixed(0)} ms, del ${res.ipDel[run - 1].toFixed(0)} ms | ` +
-        `ours add ${res.ourAdd[run - 1].toFixed(0)} ms, del ${res.ourDel[run - 1].toFixed(0)} ms, add+ackEach ${res.ourAddAckEach[run - 1].toFixed(0)} ms | FibSync ${res.fibSync[run - 1].toFixed(0)} ms`,
+        `ours add ${res.ourAdd[run - 1].toFixed(0)} ms, del ${res.ourDel[run - 1].toFixed(0)} ms, add+ackEach ${res.ourAddAckEach[run - 1].toFixed(0)} ms | FibSync ${res.fibSync[run - 1].toFixed(0)} ms, no-op resync ${res.fibResync[run - 1].toFixed(0)} ms`,
     );
   }
   nl.close();
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
   console.log(`  install, an ACK per request: ours ${m.ourAddAckEach.toFixed(0)} ms → ratio ${(m.ourAddAckEach / m.ipAdd).toFixed(2)}x`);
   console.log(`  delete:  ip -batch ${m.ipDel.toFixed(0)} ms | ours ${m.ourDel.toFixed(0)} ms → ratio ${(m.ourDel / m.ipDel).toFixed(2)}x`);
   console.log(`  FibSync setDesired(100k) → idle: ${m.fibSync.toFixed(0)} ms (includes validation, reachability, diff)`);
+  console.log(`  FibSync no-op resync of ${COUNT} (dump + reconcile): ${m.fibResync.toFixed(0)} ms`);
   console.log(`  load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores; ip -batch is a separate process and suffers more from load)`);
 }
 
