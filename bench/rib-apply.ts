@@ -37,6 +37,8 @@ const attrs: PathAttributes = { origin: 0, asPath: [{ type: AS_SEQUENCE, asns: [
 const attrKey = '40010100400206020100 00fde9400304 0aff0001';
 const all = prefixes(N);
 const updates: UpdateMessage[] = [];
+// A second upstream (AS 65002, longer AS_PATH) sends the same table: every prefix gets a second path.
+const attrs2: PathAttributes = { origin: 0, asPath: [{ type: AS_SEQUENCE, asns: [65002, 65010] }], nextHop: '10.253.0.1' };
 for (let i = 0; i < N; i += PER_UPDATE) {
   updates.push({ type: 2, withdrawn: { prefixes: [] }, attributes: { ...attrs }, nlri: { prefixes: all.slice(i, i + PER_UPDATE) }, attrKey });
 }
@@ -47,6 +49,7 @@ const codec: CodecContext = { asn4: true, extendedMessage: false, addPathReceive
 const rib = new Rib({ localAsn: 65000, routerId: '10.255.0.2' });
 rib.addPeer({ id: 'injector', address: '10.255.0.1', asn: 65001, localAsn: 65000, ebgp: true, localAddress: '10.255.0.2' });
 rib.peerUp('injector', { families: ['ipv4-unicast'], codec, routerId: '10.255.0.1' });
+rib.addPeer({ id: 'upstream2', address: '10.253.0.1', asn: 65002, localAsn: 65000, ebgp: true, localAddress: '10.253.0.2' });
 rib.addPeer({ id: 'tor', address: '10.254.0.1', asn: 65100, localAsn: 65000, ebgp: true, localAddress: '10.254.0.2' });
 
 // CPU time as well as wall time: on a shared 2-core machine wall time mostly measures the neighbours.
@@ -72,6 +75,26 @@ console.log(`drainChanges        ${s(t1, t2).toFixed(3)} s wall, ${(c2 - c1).toF
 console.log(`apply + drain       ${s(t0, t2).toFixed(3)} s wall, ${(c2 - c0).toFixed(3)} s cpu  (${Math.round(N / s(t0, t2)).toLocaleString()} prefixes/s wall)`);
 console.log(`heap used by RIB (prefix strings included) ${(heapRib / MiB).toFixed(1)} MiB  (rss ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB)`);
 
+{
+  // Second full table: every prefix now has two paths, so each one runs the (two-path) decision.
+  rib.peerUp('upstream2', { families: ['ipv4-unicast'], codec, routerId: '10.253.0.1' });
+  rib.takeOutbound('upstream2'); // its initial dump of the first table, out of the way
+  const again = prefixes(N); // fresh strings, as a second session's decoder would make
+  const updates2: UpdateMessage[] = [];
+  for (let i = 0; i < N; i += PER_UPDATE) {
+    updates2.push({ type: 2, withdrawn: { prefixes: [] }, attributes: { ...attrs2 }, nlri: { prefixes: again.slice(i, i + PER_UPDATE) }, attrKey: 'second' });
+  }
+  again.length = 0;
+  const c5 = cpu();
+  const t5 = process.hrtime.bigint();
+  for (const u of updates2) rib.applyUpdate('upstream2', u);
+  const n2 = rib.drainChanges().length;
+  const t6 = process.hrtime.bigint();
+  const c6 = cpu();
+  updates2.length = 0;
+  console.log(`2nd table + drain   ${s(t5, t6).toFixed(3)} s wall, ${(c6 - c5).toFixed(3)} s cpu  (${n2.toLocaleString()} best changes: expect 0)`);
+  console.log(`heap, two tables    ${((heap() - heap0) / MiB).toFixed(1)} MiB`);
+}
 {
   rib.peerUp('tor', { families: ['ipv4-unicast'], codec, routerId: '10.254.0.1' });
   const c3 = cpu();

@@ -70,6 +70,34 @@ describe('initial dump and End-of-RIB', () => {
   });
 });
 
+describe('configuration changes', () => {
+  test('updatePeer re-evaluates what the peer has: next-hop-self switched on', () => {
+    const r = setup();
+    r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001] })));
+    expect(announced(r.takeOutboundBatches('i1')).get('10.1.0.0/24')!.nextHop).toBe('192.0.2.10');
+    expect(announced(r.takeOutboundBatches('b')).size).toBe(1);
+    r.updatePeer(ibgpPeer('i1', '10.0.0.1', { nextHopSelf: true }));
+    const bs = r.takeOutboundBatches('i1');
+    expect(announced(bs).get('10.1.0.0/24')!.nextHop).toBe('192.0.2.1');
+    expect(bs.some((b) => b.kind === 'eor')).toBe(false); // EoR only once per session
+    // Peers whose view did not change are re-diffed but get nothing.
+    expect(r.takeOutboundBatches('b')).toEqual([]);
+  });
+
+  test('ADD-PATH send negotiated: every prefix goes out with path id 1', () => {
+    const r = new Rib({ localAsn: LOCAL_ASN, routerId: ROUTER_ID });
+    r.addPeer(ebgpPeer('a', 65001, '192.0.2.10'));
+    r.addPeer(ibgpPeer('i1', '10.0.0.1'));
+    r.applyUpdate('a', announce(['10.1.0.0/24', '10.2.0.0/24'], attrs({ path: [65001] })));
+    const ctx = { ...codec, ebgp: false, addPathSend: new Set(['ipv4-unicast'] as const) };
+    r.peerUp('i1', { families: ['ipv4-unicast'], codec: ctx, routerId: '10.0.0.1' });
+    const [msg] = r.takeOutbound('i1', 1);
+    const u = decodeMessage(msg, { ...ctx, addPathReceive: new Set(['ipv4-unicast'] as const) }) as UpdateMessage;
+    expect(u.nlri.prefixes.sort()).toEqual(['10.1.0.0/24', '10.2.0.0/24']);
+    expect(u.nlri.pathIds).toEqual([1, 1]);
+  });
+});
+
 describe('Adj-RIB-Out diffing', () => {
   test('no duplicate sends when the outbound attributes do not change', () => {
     const r = setup();
