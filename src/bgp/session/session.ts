@@ -243,6 +243,8 @@ export class SessionCore extends EventEmitter<SessionEvents> {
         neg.keepaliveTime = Math.max(1, Math.min(want, Math.floor(neg.holdTime / 3)));
         c.armKeepalive(neg.keepaliveTime);
       }
+      // Passive → active while waiting in Active: nothing else would start the first connect.
+      if (this.running && old.passive && !cfg.passive && this.conns.length === 0 && !this.idleHold.running && !this.connectRetry.running) this.attempt();
       return 'applied';
     }
     this.log.info('configuration change resets the session', { peer: cfg.peerAddress });

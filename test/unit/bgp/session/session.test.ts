@@ -655,6 +655,15 @@ describe('updateConfig()', () => {
     expect(h.connects).toHaveLength(2);
   });
 
+  test('switching a waiting passive session to active starts connecting without a reset', () => {
+    const h = makeSession({ passive: true });
+    h.s.start();
+    expect(h.s.state).toBe('Active');
+    expect(h.s.updateConfig({ ...h.s.config, passive: false })).toBe('applied');
+    expect(h.s.state).toBe('Connect');
+    expect(h.connects).toHaveLength(1);
+  });
+
   test('an invalid configuration is refused with a clear error', () => {
     const h = makeSession();
     expect(() => h.s.updateConfig({ ...h.s.config, holdTime: 2 })).toThrow(/hold time/);
