@@ -1,12 +1,11 @@
 // Applies a desired filter state (sets + chains per family) to the kernel with the fewest changes.
 //
-// Order matters, and is what keeps a new pod unreachable before its policy is in place:
-//   1. ipsets: create/update every set the new chains reference; the "local pods" set only loses
-//      members here (old ∩ new), it does not gain any yet;
+// Order matters:
+//   1. ipsets: create/update every set the new chains reference (so no rule ever points at a
+//      missing or half-filled set);
 //   2. iptables: one --noflush restore per family rewriting only changed podroute chains and
-//      deleting ours that are gone; then make sure FORWARD jumps to PODROUTE-FW;
-//   3. ipsets: the local set gains the new pods (their chains now exist) and stale sets go
-//      (nothing references them any more).
+//      deleting ours that are gone — one atomic commit; then make sure FORWARD jumps to PODROUTE-FW;
+//   3. ipsets: stale sets go (nothing references them any more).
 // Incremental applies diff against what this applier last applied. A full resync also lists the
 // kernel (our prefixes only) to repair drift: every desired object is rewritten, strays removed.
 import type { Runner } from './exec.js';
@@ -29,8 +28,6 @@ export interface ApplierOptions {
   chainPrefix: string;
   /** Chain FORWARD must jump to (first rule). */
   hookChain: string;
-  /** Sets whose additions must wait until the chains are in place. */
-  gateSets: ReadonlySet<string>;
 }
 
 export interface ApplyStats {
@@ -91,7 +88,7 @@ export class Applier {
     const prevApplied = full ? undefined : this.last;
     this.last = undefined; // until this apply completes, the kernel state is uncertain
 
-    // 1. sets, gated ones shrinking only.
+    // 1. sets.
     const pre: string[] = [];
     const post: string[] = [];
     const wanted = new Set<string>();
@@ -102,14 +99,7 @@ export class Applier {
         const exists = liveSets.has(name);
         if (!full && sameList(cur, spec.members)) continue;
         stats.setsWritten++;
-        if (this.opts.gateSets.has(name)) {
-          const to = new Set(spec.members);
-          const kept = (cur ?? []).filter((m) => to.has(m));
-          if (!exists) pre.push(...replaceSet(name, spec, []));
-          else if (full) pre.push(...replaceSet(name, spec, kept));
-          else pre.push(...deltaSet(name, cur ?? [], kept));
-          post.push(...deltaSet(name, kept, spec.members));
-        } else if (exists && !full && cur !== undefined && this.smallDelta(cur, spec.members)) {
+        if (exists && !full && cur !== undefined && this.smallDelta(cur, spec.members)) {
           pre.push(...deltaSet(name, cur, spec.members));
         } else {
           pre.push(...replaceSet(name, spec, spec.members));
@@ -142,7 +132,7 @@ export class Applier {
       if (full && want.has(this.opts.hookChain)) await this.ensureHook(fam);
     }
 
-    // 3. open the gate for new pods, drop sets nobody references any more.
+    // 3. drop sets nobody references any more.
     t = performance.now();
     if (post.length > 0) await runOk(this.run, ['ipset', 'restore'], post.join('\n') + '\n');
     stats.ipsetMs += performance.now() - t;

@@ -11,14 +11,16 @@
 //   except entries as "nomatch" (ipset's most-specific-prefix lookup gives "cidr minus except").
 // - Named ports: ingress resolves on the selected pod (the chain is per pod); egress resolves on
 //   each destination pod, so it becomes a hash:ip,port set of (peer IP, proto:port).
-// - A local pod gets its traffic dropped until it is in the "local" set, which the applier fills
-//   only after the pod's chains are in place: a new pod is never reachable before its policy.
+// - Traffic of an address in the node's pod CIDR is dropped unless a compiled local pod holds it
+//   (PODROUTE-READY-SRC/DST, rewritten in the same commit as the pod's chains): a new pod is
+//   never reachable before its policy.
 import type { ClusterView, NetworkPolicyPeer, NetworkPolicyRule, NetworkPolicyView, PodView } from '../cluster/view.js';
 import { emptyFamilyState, type DesiredState, type FamilyState, type SetSpec } from './desired.js';
 import {
   FORWARD_CHAIN,
   ipBlockSetName,
-  localPodsSetName,
+  READY_DST_CHAIN,
+  READY_SRC_CHAIN,
   namedPortSetName,
   peerPodSetName,
   podChainName,
@@ -309,12 +311,21 @@ class CompileRun {
       // A family the node does not use gets nothing at all: a v4-only node may lack ip6tables.
       const cidrs = (node?.podCIDRs ?? []).filter((c) => familyOf(c) === fam);
       if (cidrs.length === 0 && jumps[fam].local.length === 0) continue;
-      const set = localPodsSetName(fam);
-      this.addSet(fam, set, { type: 'hash:ip', family: fam }, () => jumps[fam].local);
       const fw = ['-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN'];
-      for (const cidr of cidrs) {
-        fw.push(`-s ${cidr} -m set ! --match-set ${set} src -m comment --comment "pod not ready" -j DROP`);
-        fw.push(`-d ${cidr} -m set ! --match-set ${set} dst -m comment --comment "pod not ready" -j DROP`);
+      if (cidrs.length > 0) {
+        // The readiness gate is rules, not a set: it changes in the same atomic commit as the
+        // pod's own chains, so a new pod opens exactly when its policy exists.
+        const src: string[] = [];
+        const dst: string[] = [];
+        for (const ip of jumps[fam].local) {
+          src.push(`-s ${ip} -j RETURN`);
+          dst.push(`-d ${ip} -j RETURN`);
+        }
+        src.push('-m comment --comment "pod not ready" -j DROP');
+        dst.push('-m comment --comment "pod not ready" -j DROP');
+        this.out[fam].chains.set(READY_SRC_CHAIN, src);
+        this.out[fam].chains.set(READY_DST_CHAIN, dst);
+        for (const cidr of cidrs) fw.push(`-s ${cidr} -j ${READY_SRC_CHAIN}`, `-d ${cidr} -j ${READY_DST_CHAIN}`);
       }
       fw.push(...jumps[fam].egress, ...jumps[fam].ingress);
       this.out[fam].chains.set(FORWARD_CHAIN, fw);

@@ -9,7 +9,7 @@ import { Applier, type ApplyStats } from '../netfilter/applier.js';
 import { hostRunner, type Runner } from '../netfilter/exec.js';
 import { PolicyCompiler, type CompileOptions } from './compile.js';
 import type { DesiredState } from './desired.js';
-import { CHAIN_PREFIX, FORWARD_CHAIN, SET_PREFIX, localPodsSetName } from './names.js';
+import { CHAIN_PREFIX, FORWARD_CHAIN, SET_PREFIX } from './names.js';
 
 export interface NetpolControllerOptions extends CompileOptions {
   /** How commands run (default: directly on the host; tests pass a netns runner). */
@@ -137,7 +137,6 @@ export class NetpolController {
       setPrefix: SET_PREFIX,
       chainPrefix: CHAIN_PREFIX,
       hookChain: FORWARD_CHAIN,
-      gateSets: new Set([localPodsSetName(4), localPodsSetName(6)]),
     });
     return this.applier;
   }

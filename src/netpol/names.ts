@@ -58,10 +58,9 @@ export function ipBlockSetName(ns: string, policy: string, dir: Direction, rule:
 export function namedPortSetName(ns: string, policy: string, dir: Direction, rule: number, port: number, fam: Family): string {
   return `${SET_PREFIX}${h(['nport', ns, policy, dir, rule, port, fam])}`;
 }
-/** Local pods whose policy is in place; traffic of a local pod not yet in it is dropped. */
-export function localPodsSetName(fam: Family): string {
-  return `${SET_PREFIX}local-v${fam}`;
-}
+/** Readiness gate: RETURN for addresses of compiled local pods, DROP for the rest of the pod CIDR. */
+export const READY_SRC_CHAIN = 'PODROUTE-READY-SRC';
+export const READY_DST_CHAIN = 'PODROUTE-READY-DST';
 /** Per-pod chain holding the allow rules of every policy that selects the pod. */
 export function podChainName(ns: string, pod: string, dir: Direction): string {
   return `${CHAIN_PREFIX}${dir === 'ingress' ? 'I' : 'E'}-${h(['pod', ns, pod])}`;

@@ -15,12 +15,12 @@ function fake(): { run: Runner; calls: { argv: string[]; stdin?: string }[] } {
   return { run, calls };
 }
 
-const opts = { setPrefix: 'podroute-', chainPrefix: 'PODROUTE-', hookChain: 'PODROUTE-FW', gateSets: new Set(['podroute-local-v4']) };
+const opts = { setPrefix: 'podroute-', chainPrefix: 'PODROUTE-', hookChain: 'PODROUTE-FW' };
 function spec(local: string[], peers: string[], chainRules: string[]): ApplySpec {
   return {
     v4: {
       sets: new Map([
-        ['podroute-local-v4', { type: 'hash:ip' as const, family: 4 as const, members: local }],
+        ['podroute-other', { type: 'hash:ip' as const, family: 4 as const, members: local }],
         ['podroute-peers', { type: 'hash:ip' as const, family: 4 as const, members: peers }],
       ]),
       chains: new Map([['PODROUTE-FW', chainRules], ['PODROUTE-I-a', ['-j DROP']]]),
@@ -29,7 +29,7 @@ function spec(local: string[], peers: string[], chainRules: string[]): ApplySpec
   };
 }
 
-test('first apply is full: removes our strays only, hooks FORWARD, gates new pods until chains exist', async () => {
+test('first apply is full: sets before chains, strays (ours only) removed after, FORWARD hooked', async () => {
   const f = fake();
   const a = new Applier(f.run, toolsFor('nft'), opts);
   const st = await a.apply(spec(['10.0.0.1'], ['10.0.0.9'], ['-d 10.0.0.1 -j PODROUTE-I-a']));
@@ -41,10 +41,10 @@ test('first apply is full: removes our strays only, hooks FORWARD, gates new pod
   expect(firstIpset).toBeLessThan(ipt);
   expect(ipt).toBeLessThan(lastIpset);
   const pre = f.calls[firstIpset].stdin!;
-  expect(pre).not.toMatch(/add podroute-local-v4(-t)? 10\.0\.0\.1/); // gate closed for the new pod
   expect(pre).toContain('add podroute-peers-t 10.0.0.9');
+  expect(pre).toContain('swap podroute-peers-t podroute-peers');
+  expect(pre).not.toContain('destroy podroute-stray'); // still referenced until the chains change
   const post = f.calls[lastIpset].stdin!;
-  expect(post).toContain('add podroute-local-v4 10.0.0.1 -exist');
   expect(post).toContain('destroy podroute-stray');
   expect(post).not.toContain('destroy other');
   const rules = f.calls[ipt].stdin!;

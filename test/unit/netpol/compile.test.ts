@@ -1,5 +1,5 @@
 import { compile } from '../../../src/netpol/compile.js';
-import { localPodsSetName, FORWARD_CHAIN, podChainName } from '../../../src/netpol/names.js';
+import { FORWARD_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN, podChainName } from '../../../src/netpol/names.js';
 import { allowed, type Packet } from './simulate.js';
 import { node, pod, policy, rule, sel, view } from './fixtures.js';
 
@@ -26,7 +26,7 @@ describe('no policy', () => {
     const s = state([]);
     expect(allowed(s, tcp(bClient.ips[0], web.ips[0]))).toBe(true);
     expect(allowed(s, tcp(web.ips[0], '8.8.8.8'))).toBe(true);
-    expect([...s.v4.chains.keys()]).toEqual([FORWARD_CHAIN]);
+    expect([...s.v4.chains.keys()].sort()).toEqual([FORWARD_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN]);
   });
 });
 
@@ -233,7 +233,10 @@ describe('readiness guard and replies', () => {
     const s = state([]);
     expect(allowed(s, tcp(bClient.ips[0], '10.1.0.99'))).toBe(false);
     expect(allowed(s, tcp('10.1.0.99', '8.8.8.8'))).toBe(false);
-    expect(s.v4.sets.get(localPodsSetName(4))!.members).toEqual(['10.1.0.10', '10.1.0.11', '10.1.0.20', '10.1.0.21', '10.1.0.30']);
+    // The gate lists exactly the compiled local pods (remote 10.2.0.10 is not ours to gate).
+    const gate = s.v4.chains.get(READY_DST_CHAIN)!;
+    expect(gate.slice(0, -1).sort()).toEqual(['10.1.0.10', '10.1.0.11', '10.1.0.20', '10.1.0.21', '10.1.0.30'].map((ip) => `-d ${ip} -j RETURN`));
+    expect(gate.at(-1)).toBe('-m comment --comment "pod not ready" -j DROP');
   });
 
   test('established/related traffic returns first', () => {
