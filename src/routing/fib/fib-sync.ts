@@ -177,7 +177,11 @@ export class FibSync {
       throw e;
     }
     if (this.installed.size) this.log('info', `fib: adopted ${this.installed.size} routes of protocol ${this.protocol} from the kernel`, { deferralMs: this.deferralMs });
-    if (this.deferralMs > 0) this.timers.push(setTimeout(() => this.endDeferral(), this.deferralMs));
+    if (this.deferralMs > 0) {
+      const d = setTimeout(() => this.endDeferral(), this.deferralMs);
+      d.unref(); // the agent's own handles keep it alive; a finished test or CLI must not wait 2 min
+      this.timers.push(d);
+    }
     if (this.resyncIntervalMs > 0) {
       const t = setInterval(() => this.scheduleRead(0), this.resyncIntervalMs);
       t.unref();
@@ -247,13 +251,14 @@ export class FibSync {
    * The sockets are the caller's and stay open.
    */
   async close(opts: { removeRoutes?: boolean } = {}): Promise<void> {
-    if (this.closed) return;
-    for (const t of this.timers) clearTimeout(t);
-    if (this.eventTimer) clearTimeout(this.eventTimer);
-    this.timers = [];
-    this.nl.off('resync-needed', this.onLost);
-    this.monitor?.off('notification', this.onNotification);
-    this.monitor?.off('resync-needed', this.onLost);
+    if (this.closed) {
+      if (this.ownsSockets) {
+        this.nl.close();
+        this.monitor?.close();
+      }
+      return;
+    }
+    this.detach();
     if (opts.removeRoutes) {
       this.desired.clear();
       this.deferUntil = 0;
@@ -266,6 +271,17 @@ export class FibSync {
       this.nl.close();
       this.monitor?.close();
     }
+  }
+
+  /** Stops timers and event subscriptions (not the sockets). */
+  private detach(): void {
+    for (const t of this.timers) clearTimeout(t);
+    if (this.eventTimer) clearTimeout(this.eventTimer);
+    this.eventTimer = null;
+    this.timers = [];
+    this.nl.off('resync-needed', this.onLost);
+    this.monitor?.off('notification', this.onNotification);
+    this.monitor?.off('resync-needed', this.onLost);
   }
 
   private scheduleRead(delayMs: number): void {
@@ -304,6 +320,14 @@ export class FibSync {
         }
         await this.reconcileOnce();
       } catch (e) {
+        if (e instanceof NetlinkResyncError && e.reason === 'closed') {
+          // Our socket was closed under us: retrying cannot help; stay quiet until close().
+          this.log('error', 'fib: netlink socket closed; FIB sync stopped');
+          this.dirty = false;
+          this.detach();
+          this.closed = true;
+          return;
+        }
         if (e instanceof NetlinkResyncError) {
           this.log('warn', `fib: ${e.message}`);
           this.needRead = true;

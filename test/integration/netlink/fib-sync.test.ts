@@ -225,6 +225,20 @@ describe('FibSync', () => {
     expect(ours(ns).map((r) => r.dst)).toEqual(['10.244.7.0/24']); // kept for the next start to adopt
   });
 
+  test('a socket closed under it stops the sync quietly instead of retrying forever', async () => {
+    const s = setup();
+    const f = fib(s);
+    await f.start();
+    s.nl.close();
+    f.setDesired(routes({ prefix: '10.244.1.0/24', nextHops: [{ gateway: '10.0.0.2' }] }));
+    await f.idle();
+    const n = s.logs.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.logs.length).toBe(n);
+    expect(s.logs.some((l) => l.includes('FIB sync stopped'))).toBe(true);
+    await f.close();
+  });
+
   test('100,000 routes installed and verified, then removed on close({ removeRoutes })', async () => {
     const s = setup();
     const f = fib(s);
