@@ -140,19 +140,29 @@ export class Rib {
   }
 
   /**
-   * New configuration for a peer. Paths already received keep the attributes they were stored
-   * with; what we advertise is recomputed (to this peer in full, to others for its routes).
+   * New configuration for a peer (or the same one, to have its exports re-evaluated after an export
+   * policy change). What we advertise to this peer is recomputed and diffed against what it has;
+   * other peers are recomputed only when a field that shapes their copies of this peer's routes
+   * changed (route-reflector client, router id, eBGP/iBGP). Paths already received keep the
+   * attributes they were stored with.
    */
   updatePeer(p: PeerInfo): void {
     const st = this.peers.get(p.id);
     if (!st) return this.addPeer(p);
+    const old = st.info;
     st.info = p;
     if (p.routerId !== undefined && st.out === null) st.routerId = p.routerId;
-    for (const other of this.peers.values()) {
-      if (!other.out) continue;
-      other.out.adjOut.invalidate(other.info);
-      other.out.dump = this.loc.valuesSnapshot().values();
+    if (st.out) this.redump(st);
+    if (old.rrClient !== p.rrClient || old.routerId !== p.routerId || old.ebgp !== p.ebgp) {
+      for (const other of this.peers.values()) if (other !== st && other.out) this.redump(other);
     }
+  }
+
+  /** Recompute everything this peer should have; the diff against its Adj-RIB-Out sends only changes. */
+  private redump(st: PeerState): void {
+    const out = st.out!;
+    out.adjOut.invalidate(st.info);
+    out.dump = this.loc.valuesSnapshot().values();
   }
 
   removePeer(id: string): void {

@@ -80,8 +80,27 @@ describe('configuration changes', () => {
     const bs = r.takeOutboundBatches('i1');
     expect(announced(bs).get('10.1.0.0/24')!.nextHop).toBe('192.0.2.1');
     expect(bs.some((b) => b.kind === 'eor')).toBe(false); // EoR only once per session
-    // Peers whose view did not change are re-diffed but get nothing.
     expect(r.takeOutboundBatches('b')).toEqual([]);
+  });
+
+  test('updatePeer making a peer a route-reflector client re-evaluates the other peers', () => {
+    const r = setup();
+    r.applyUpdate('i2', announce(['10.1.0.0/24'], attrs({ path: [65009], nextHop: '10.0.0.2' })));
+    expect(r.takeOutboundBatches('i1')).toEqual([]); // iBGP to iBGP: not without reflection
+    r.updatePeer(ibgpPeer('i2', '10.0.0.2', { rrClient: true }));
+    expect(announced(r.takeOutboundBatches('i1')).get('10.1.0.0/24')!.originatorId).toBe('10.0.0.2');
+  });
+
+  test('updatePeer with the same info re-evaluates exports (export policy changed)', () => {
+    let tag = 1;
+    const r = setup({ exportFilter: (_peer, _prefix, _path, a) => ({ ...a, communities: [tag] }) });
+    r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001] })));
+    expect(announced(r.takeOutboundBatches('b')).get('10.1.0.0/24')!.communities).toEqual([1]);
+    tag = 2;
+    r.updatePeer(ebgpPeer('b', 65002, '192.0.2.20'));
+    expect(announced(r.takeOutboundBatches('b')).get('10.1.0.0/24')!.communities).toEqual([2]);
+    r.updatePeer(ebgpPeer('b', 65002, '192.0.2.20'));
+    expect(r.takeOutboundBatches('b')).toEqual([]); // nothing changed: nothing sent
   });
 
   test('ADD-PATH send negotiated: every prefix goes out with path id 1', () => {
