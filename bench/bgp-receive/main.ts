@@ -1,12 +1,12 @@
 // BGP receive benchmark (method: notes/bgp-baselines.md).
-// usage: node dist/bench/bgp-receive/main.js [--prefixes 1000000] [--runs 3] [--receivers bird,frr,gobgp,podroute] [--timeout 600]
-import { measure, type RunResult } from './measure.js';
+// usage: node dist/bench/bgp-receive/main.js [--prefixes 1000000] [--runs 3] [--receivers bird,frr,gobgp,podroute] [--timeout 600] [--method idle|poll]
+import { measure, type Method, type RunResult } from './measure.js';
 import { RECEIVERS } from './receivers.js';
 
-interface Args { prefixes: number; runs: number; receivers: string[]; timeout: number }
+interface Args { prefixes: number; runs: number; receivers: string[]; timeout: number; method: Method }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { prefixes: 1_000_000, runs: 3, receivers: ['bird', 'frr', 'gobgp', 'podroute'], timeout: 600 };
+  const a: Args = { prefixes: 1_000_000, runs: 3, receivers: ['bird', 'frr', 'gobgp', 'podroute'], timeout: 600, method: 'idle' };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -14,6 +14,7 @@ function parseArgs(argv: string[]): Args {
       case '--runs': a.runs = Number(v); i++; break;
       case '--receivers': a.receivers = v.split(','); i++; break;
       case '--timeout': a.timeout = Number(v); i++; break;
+      case '--method': if (v !== 'idle' && v !== 'poll') throw new Error('--method is idle or poll'); a.method = v; i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
@@ -26,6 +27,13 @@ const median = (xs: number[]): number => { const s = [...xs].sort((x, y) => x - 
 const fmtRate = (r: number): string => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(0)} k`);
 const fmtBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(0)} MiB`);
 
+/** A whole run is bounded too; a Lab left behind by a hung run is removed by the exit handler. */
+async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`${what} did not finish in ${ms / 1000} s`)), ms); });
+  try { return await Promise.race([p, timeout]); } finally { clearTimeout(t); }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const summary = new Map<string, { seconds: number; rss: number; runs: number[] }>();
@@ -35,13 +43,13 @@ async function main(): Promise<void> {
     if (why) { console.log(`${name}: ${why}`); continue; }
     const runs: RunResult[] = [];
     for (let i = 0; i < args.runs; i++) {
-      const res = await measure(r, args.prefixes, args.timeout);
+      const res = await withDeadline(measure(r, args.prefixes, args.timeout, args.method), (args.timeout + 120) * 1000, `${name} run ${i + 1}`);
       console.log(`${name} run ${i + 1}: ${res.seconds.toFixed(3)} s, peak RSS ${fmtBytes(res.peakRssBytes)}`);
       runs.push(res);
     }
     summary.set(name, { seconds: median(runs.map((x) => x.seconds)), rss: median(runs.map((x) => x.peakRssBytes)), runs: runs.map((x) => x.seconds) });
   }
-  console.log(`\nreceive ${args.prefixes.toLocaleString('en')} IPv4 prefixes, median of ${args.runs} run(s)\n`);
+  console.log(`\nreceive ${args.prefixes.toLocaleString('en')} IPv4 prefixes, median of ${args.runs} run(s), completion by ${args.method === 'idle' ? 'quiescence' : 'polling'}\n`);
   console.log('| receiver | time to full RIB | prefixes/s | peak RSS | runs (s) |');
   console.log('|---|---:|---:|---:|---|');
   for (const [name, s] of summary) {

@@ -18,11 +18,6 @@ export interface ReceiverHandle {
   pid: number;
   /** Prefixes the receiver holds from the injector. */
   count(): Promise<number>;
-  /**
-   * True when reading the count makes the receiver work hard (GoBGP computes it by walking its
-   * Adj-RIB-In); the benchmark then reads it only once the receiver's CPU has gone idle.
-   */
-  expensive: boolean;
   close(): void;
 }
 
@@ -45,7 +40,7 @@ const bird: Receiver = {
     const d = await Bird.start(ns, daemonConfig());
     const sock = await BirdSocket.open(d.sock);
     const proto = d.protoName(INJECTOR.address);
-    return { pid: d.pid, expensive: false, count: () => sock.imported(proto), close: () => sock.close() };
+    return { pid: d.pid, count: () => sock.imported(proto), close: () => sock.close() };
   },
 };
 
@@ -55,7 +50,7 @@ const frr: Receiver = {
   async start(_lab, ns) {
     const d = await Frr.start(ns, daemonConfig());
     const sock = await FrrVtySocket.open(`${d.dir}/bgpd.vty`);
-    return { pid: d.pid, expensive: false, count: () => sock.received(INJECTOR.address), close: () => sock.close() };
+    return { pid: d.pid, count: () => sock.received(INJECTOR.address), close: () => sock.close() };
   },
 };
 
@@ -64,7 +59,7 @@ const gobgp: Receiver = {
   unavailable: async () => (existsSync('/usr/bin/gobgpd') ? undefined : 'gobgpd not installed'),
   async start(_lab, ns) {
     const d = await Gobgp.start(ns, daemonConfig());
-    return { pid: d.pid, expensive: true, count: async () => (await d.received(INJECTOR.address)).received, close: () => undefined };
+    return { pid: d.pid, count: async () => (await d.received(INJECTOR.address)).received, close: () => undefined };
   },
 };
 
@@ -112,7 +107,7 @@ const podroute: Receiver = {
       return (await peers()).some((x) => x.address === INJECTOR.address);
     }, { timeoutMs: 20_000, intervalMs: 100 });
     return {
-      pid: p.pid, expensive: false, close: () => agent.destroy(),
+      pid: p.pid, close: () => agent.destroy(),
       async count() {
         const peer = (await peers()).find((x) => x.address === INJECTOR.address);
         // Counted only once accepted too, when the API reports it: received alone is not "in the RIB".

@@ -3,7 +3,7 @@
 // is never given an address or a route), and is torn down on dispose(), on process exit and on
 // SIGINT/SIGTERM, so a failing or interrupted test leaves nothing behind.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, rmSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -284,6 +284,22 @@ export function peakRss(pid: number): number | undefined {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time a process (all its threads) has run, in ns, from /proc/<pid>/task/<tid>/schedstat —
+ * finer than the 10 ms ticks of /proc/<pid>/stat. Threads that exited drop out of the sum.
+ */
+export function cpuNs(pid: number): number | undefined {
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try { total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread gone */ }
+    }
+    return total;
   } catch {
     return undefined;
   }
