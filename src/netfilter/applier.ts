@@ -11,7 +11,7 @@
 import type { Runner } from './exec.js';
 import { ExecError, runOk } from './exec.js';
 import type { BackendTools } from './backend.js';
-import { deltaSet, destroySet, parseSave, replaceSet, type SetDef } from './ipset-restore.js';
+import { deltaSet, destroySet, replaceSet, type SetDef } from './ipset-restore.js';
 import { dropCounters, listedChains, renderFilter } from './iptables-restore.js';
 
 export interface FamilySpec {
@@ -69,8 +69,9 @@ export class Applier {
     const liveSets = new Map<string, readonly string[] | undefined>();
     const liveChains: Record<4 | 6, Set<string>> = { 4: new Set(), 6: new Set() };
     if (full) {
-      const saved = parseSave(await runOk(this.run, ['ipset', 'save']));
-      for (const [name, s] of saved) if (name.startsWith(this.opts.setPrefix)) liveSets.set(name, s.members);
+      // Names only: a full apply rewrites every desired set anyway, and listing members of
+      // hundreds of thousands of entries would cost about as much as writing them.
+      for (const name of await this.listSets()) liveSets.set(name, undefined);
       for (const fam of FAMS) {
         const argv = [this.tools.cmd[fam], '-w', '-S'];
         const r = await this.run(argv);
@@ -150,6 +151,11 @@ export class Applier {
     return changed <= Math.max(8, to.length / 2);
   }
 
+  private async listSets(): Promise<string[]> {
+    const out = await runOk(this.run, ['ipset', 'list', '-n']);
+    return out.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(this.opts.setPrefix));
+  }
+
   /** FORWARD's first rule jumps to our chain; inserted once, never duplicated. */
   private async ensureHook(fam: 4 | 6): Promise<void> {
     const rule = ['-j', this.opts.hookChain];
@@ -167,7 +173,7 @@ export class Applier {
       const chains = listedChains(listing.stdout, this.opts.chainPrefix);
       if (chains.length > 0) await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], renderFilter({ write: new Map(), remove: chains }));
     }
-    const sets = [...parseSave(await runOk(this.run, ['ipset', 'save'])).keys()].filter((n) => n.startsWith(this.opts.setPrefix));
+    const sets = await this.listSets();
     if (sets.length > 0) await runOk(this.run, ['ipset', 'restore'], sets.map((s) => `destroy ${s}`).join('\n') + '\n');
     this.last = undefined;
   }

@@ -277,7 +277,9 @@ test('full resync repairs drift (a flushed chain, a removed set member, a delete
   await topo.exec(topo.node, ['iptables-nft', '-F', chain]);
   await check([['za', 'xa', 'tcp', 80, true]]);
   await topo.exec(topo.node, ['iptables-nft', '-N', 'PODROUTE-STRAY']);
+  await topo.exec(topo.node, ['ipset', 'create', 'podroute-stray', 'hash:ip']);
   await ctl.resync();
+  expect(await topo.exec(topo.node, ['ipset', 'list', '-n'])).not.toContain('podroute-stray');
   await check([['ya', 'xa', 'tcp', 80, true], ['za', 'xa', 'tcp', 80, false]]);
   expect(await topo.exec(topo.node, ['iptables-nft', '-S'])).not.toContain('PODROUTE-STRAY');
   expect((await topo.exec(topo.node, ['iptables-nft', '-S', 'FORWARD'])).match(/PODROUTE-FW/g)).toHaveLength(1);

@@ -7,7 +7,7 @@ function fake(): { run: Runner; calls: { argv: string[]; stdin?: string }[] } {
   const calls: { argv: string[]; stdin?: string }[] = [];
   const run: Runner = async (argv, stdin) => {
     calls.push({ argv: [...argv], stdin });
-    if (argv[0] === 'ipset' && argv[1] === 'save') return { code: 0, stdout: 'create podroute-stray hash:ip family inet\ncreate other hash:ip family inet\n', stderr: '' };
+    if (argv[0] === 'ipset' && argv[1] === 'list') return { code: 0, stdout: 'podroute-stray\nother\n', stderr: '' };
     if (argv.includes('-S')) return { code: 0, stdout: '-N PODROUTE-STRAY\n-N OTHER\n', stderr: '' };
     if (argv.includes('-C')) return { code: 1, stdout: '', stderr: '' };
     return { code: 0, stdout: '', stderr: '' };
