@@ -20,6 +20,8 @@ export interface DesiredVirtualServer {
   owner: string;
   kind: VirtualServerKind;
   portName: string;
+  /** Traffic policy Local: only this node's endpoints (and no masquerade: the client IP is kept). */
+  localOnly: boolean;
   service: IpvsService;
   /** Sorted by address, port. Weight 0 = draining. */
   dests: IpvsDestination[];
@@ -130,7 +132,7 @@ export function computeService(svc: ServiceView, slices: readonly EndpointSliceV
     const dests = chooseEndpoints(slices, sp, family, localOnly, ctx.cfg.nodeName).map((e): IpvsDestination => ({
       address: e.address, port: e.port, forward: 'masq', weight: e.weight, upperThreshold: 0, lowerThreshold: 0,
     }));
-    out.virtualServers.push({ key, owner, kind, portName: sp.name, service, dests });
+    out.virtualServers.push({ key, owner, kind, portName: sp.name, localOnly, service, dests });
     if (kind !== 'NodePort') vips.add(address);
   };
 

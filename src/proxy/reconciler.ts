@@ -23,7 +23,11 @@ export interface SyncStats {
   conflicts: string[];
   errors: string[];
   draining: number;
+  /** Where the time went (ms): kernel read, plan, apply. For metrics and the benchmark. */
+  timings: { readMs: number; planMs: number; applyMs: number };
 }
+
+const since = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
 export interface ReconcilerOptions {
   graceMs: number;
@@ -99,8 +103,9 @@ export class IpvsReconciler {
       }
       for (const k of this.ownership.keysOf(o)) ids.set(k, this.ownership.get(k)!.id);
     }
+    const t0 = process.hrtime.bigint();
     const actual = await this.readKeys(ids);
-    return this.apply(ownerSet, want, actual);
+    return this.apply(ownerSet, want, actual, since(t0));
   }
 
   /** Full sync: every owner we know of or want; repairs drift. */
@@ -113,16 +118,21 @@ export class IpvsReconciler {
       want.push(vs);
       wantKeys.add(vs.key);
     }
+    const t0 = process.hrtime.bigint();
     const actual = await this.readAll((k) => wantKeys.has(k) || this.ownership.has(k));
-    return this.apply(owners, want, actual);
+    return this.apply(owners, want, actual, since(t0));
   }
 
-  private async apply(owners: Set<string>, want: DesiredVirtualServer[], actual: Map<string, KernelVirtualServer>): Promise<SyncStats> {
+  private async apply(owners: Set<string>, want: DesiredVirtualServer[], actual: Map<string, KernelVirtualServer>, readMs: number): Promise<SyncStats> {
+    const t0 = process.hrtime.bigint();
     const ownedKeys: string[] = [];
     for (const o of owners) ownedKeys.push(...this.ownership.keysOf(o));
     const ownedHere = this.ownership.ownerMap(ownedKeys);
     const plan = planSync({ desired: want, actual, owned: ownedHere, ownerOf: (k) => this.ownership.get(k)?.owner, draining: this.draining, now: this.now(), graceMs: this.opts.graceMs });
+    const planMs = since(t0);
+    const t1 = process.hrtime.bigint();
     const errnos = plan.ops.length ? await this.client.apply(plan.ops) : [];
+    const applyMs = since(t1);
     const errors: string[] = [];
     const failedAdds = new Set<string>();
     errnos.forEach((e, i) => {
@@ -145,7 +155,7 @@ export class IpvsReconciler {
     for (const dk of [...this.draining.keys()]) if (touched.has(dk.slice(0, dk.indexOf('|')))) this.draining.delete(dk);
     for (const [dk, since] of plan.draining) this.draining.set(dk, since);
     this.ownership.save();
-    return { ops: plan.ops.length, failed: errors.length, conflicts: plan.conflicts, errors, draining: this.draining.size };
+    return { ops: plan.ops.length, failed: errors.length, conflicts: plan.conflicts, errors, draining: this.draining.size, timings: { readMs, planMs, applyMs } };
   }
 
   /** Owners with draining destinations (the controller re-syncs them until the drains finish). */

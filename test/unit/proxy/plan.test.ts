@@ -8,7 +8,7 @@ const KEY = 'tcp/10.96.0.10/80';
 const service = { id, scheduler: 'rr', schedFlags: {}, persistence: 0, netmaskBits: 32, onePacket: false };
 const d = (address: string, weight = 1) => ({ address, port: 8080, forward: 'masq' as const, weight, upperThreshold: 0, lowerThreshold: 0 });
 const kd = (address: string, weight = 1, active = 0, inactive = 0): IpvsDestinationEntry => ({ ...d(address, weight), activeConns: active, inactiveConns: inactive, persistConns: 0 });
-const vs = (dests = [d('10.244.1.1')], owner = 'default/web'): DesiredVirtualServer => ({ key: KEY, owner, kind: 'ClusterIP', portName: 'http', service, dests });
+const vs = (dests = [d('10.244.1.1')], owner = 'default/web'): DesiredVirtualServer => ({ key: KEY, owner, kind: 'ClusterIP', portName: 'http', localOnly: false, service, dests });
 const kernel = (dests: IpvsDestinationEntry[], svc: Partial<IpvsServiceEntry> = {}): KernelVirtualServer => ({ service: { ...service, rawFlags: 2, ...svc }, dests });
 
 function input(p: Partial<PlanInput>): PlanInput {
