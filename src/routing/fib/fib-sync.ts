@@ -22,9 +22,20 @@
 
 import { AF_UNSPEC } from '../../netlink/constants.js';
 import { NetlinkError, NetlinkResyncError } from '../../netlink/errors.js';
-import { RTN_UNICAST, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RT_TABLE_MAIN } from '../../netlink/route/constants.js';
+import {
+  RTM_DELROUTE,
+  RTM_NEWROUTE,
+  RTN_UNICAST,
+  RTNLGRP_IPV4_IFADDR,
+  RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV6_IFADDR,
+  RTNLGRP_IPV6_ROUTE,
+  RTNLGRP_LINK,
+  RT_TABLE_MAIN,
+} from '../../netlink/route/constants.js';
+import type { NetlinkMessage } from '../../netlink/message.js';
 import { PODROUTE_RTPROT_DEFAULT } from '../../netlink/route/protocol.js';
-import type { KernelRoute } from '../../netlink/route/route.js';
+import { parseRoute, type KernelRoute } from '../../netlink/route/route.js';
 import type { InterfaceAddress } from '../../netlink/route/addr.js';
 import type { Link } from '../../netlink/route/link.js';
 import { applyRouteOps, dumpAddrs, dumpLinks, dumpRoutes, type RouteOp } from '../../netlink/route/rtnl.js';
@@ -42,6 +53,13 @@ export interface FibSyncOptions {
   nl: NetlinkSocket;
   /** Optional second socket for link/address notifications; FibSync joins the groups itself. */
   monitor?: NetlinkSocket;
+  /**
+   * Optional third socket for route notifications (IPv4/IPv6 route groups), so that someone else
+   * deleting or overwriting one of our routes is repaired at once rather than at the next periodic
+   * resync. Notifications of our own changes (nlmsg_pid = our request socket) are ignored. Open it
+   * with `noEnobufs: true`: during our own bulk installs it overflows harmlessly.
+   */
+  routeMonitor?: NetlinkSocket;
   /** Our route protocol number (default 201, see netlink/route/protocol.ts). */
   protocol?: number;
   /** Kernel table (default 254, main). */
@@ -56,7 +74,7 @@ export interface FibSyncOptions {
   /** Coalescing delay after link/address events before the re-read (default 50 ms). */
   eventDebounceMs?: number;
   bulk?: BulkOptions;
-  /** Close `nl` and `monitor` in close() (set by openFibSync, which opened them). */
+  /** Close the sockets in close() (set by openFibSync, which opened them). */
   ownsSockets?: boolean;
 }
 
@@ -94,6 +112,7 @@ function toFibRoute(r: KernelRoute): FibRoute {
 export class FibSync {
   private readonly nl: NetlinkSocket;
   private readonly monitor?: NetlinkSocket;
+  private readonly routeMonitor?: NetlinkSocket;
   readonly protocol: number;
   readonly table: number;
   readonly metric: number;
@@ -132,15 +151,28 @@ export class FibSync {
   /** Bumped when links or addresses change, which invalidates `memo`. */
   private connGen = 0;
   private connSig = '';
+  /** Canonical desired prefixes of the last pass. */
+  private wantedLast = new Set<string>();
   private readonly onLost = (e: NetlinkResyncError): void => {
     this.log('warn', 'fib: netlink replies lost; re-reading kernel state', { reason: e.reason });
     this.scheduleRead(0);
   };
   private readonly onNotification = (): void => this.scheduleRead(this.eventDebounceMs);
+  private readonly onRouteNotification = (m: NetlinkMessage): void => {
+    if (m.pid === this.nl.portId || (m.type !== RTM_NEWROUTE && m.type !== RTM_DELROUTE)) return;
+    const r = parseRoute(m);
+    if (!r || r.table !== this.table) return;
+    // Ours touched by someone else, or another protocol taking/leaving one of our keys.
+    if (r.protocol === this.protocol || (r.metric === this.metric && this.desiredHas(r.prefix))) {
+      this.log('info', `fib: ${m.type === RTM_DELROUTE ? 'removal' : 'change'} of ${r.prefix} (protocol ${r.protocol}) by someone else; re-reading`);
+      this.scheduleRead(this.eventDebounceMs);
+    }
+  };
 
   constructor(opts: FibSyncOptions) {
     this.nl = opts.nl;
     this.monitor = opts.monitor;
+    this.routeMonitor = opts.routeMonitor;
     this.protocol = opts.protocol ?? PODROUTE_RTPROT_DEFAULT;
     this.table = opts.table ?? RT_TABLE_MAIN;
     this.metric = opts.metric ?? 20;
@@ -166,6 +198,10 @@ export class FibSync {
       this.monitor.on('notification', this.onNotification);
       this.monitor.on('resync-needed', this.onLost);
     }
+    if (this.routeMonitor) {
+      for (const g of [RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE]) this.routeMonitor.addMembership(g);
+      this.routeMonitor.on('notification', this.onRouteNotification);
+    }
     try {
       await this.readKernel();
     } catch (e) {
@@ -174,6 +210,7 @@ export class FibSync {
       this.nl.off('resync-needed', this.onLost);
       this.monitor?.off('notification', this.onNotification);
       this.monitor?.off('resync-needed', this.onLost);
+      this.routeMonitor?.off('notification', this.onRouteNotification);
       throw e;
     }
     if (this.installed.size) this.log('info', `fib: adopted ${this.installed.size} routes of protocol ${this.protocol} from the kernel`, { deferralMs: this.deferralMs });
@@ -255,6 +292,7 @@ export class FibSync {
       if (this.ownsSockets) {
         this.nl.close();
         this.monitor?.close();
+        this.routeMonitor?.close();
       }
       return;
     }
@@ -270,6 +308,7 @@ export class FibSync {
     if (this.ownsSockets) {
       this.nl.close();
       this.monitor?.close();
+      this.routeMonitor?.close();
     }
   }
 
@@ -282,6 +321,12 @@ export class FibSync {
     this.nl.off('resync-needed', this.onLost);
     this.monitor?.off('notification', this.onNotification);
     this.monitor?.off('resync-needed', this.onLost);
+    this.routeMonitor?.off('notification', this.onRouteNotification);
+  }
+
+  /** Is `prefix` (canonical) among the desired routes (per the last pass)? */
+  private desiredHas(prefix: string): boolean {
+    return this.wantedLast.has(prefix);
   }
 
   private scheduleRead(delayMs: number): void {
@@ -411,6 +456,7 @@ export class FibSync {
       if (m.eff) effective.set(prefix, m.eff);
     }
     this.memo = memo;
+    this.wantedLast = wanted;
     this.logSkips(skipped);
     this.skipped = skipped;
 
@@ -503,17 +549,27 @@ export class FibSync {
 }
 
 /**
- * Opens the two NETLINK_ROUTE sockets FibSync needs (requests/dumps, and link/address
- * notifications), optionally in network namespace `netns`, and returns a FibSync that owns them.
+ * Opens the NETLINK_ROUTE sockets FibSync needs (requests/dumps, link/address notifications, and
+ * with `watchRoutes` route notifications), optionally in network namespace `netns`, and returns a
+ * FibSync that owns them.
  */
-export function openFibSync(opts: Omit<FibSyncOptions, 'nl' | 'monitor' | 'ownsSockets'> & { netns?: string }): FibSync {
-  const nl = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
-  let monitor: NetlinkSocket;
+export function openFibSync(
+  opts: Omit<FibSyncOptions, 'nl' | 'monitor' | 'routeMonitor' | 'ownsSockets'> & { netns?: string; watchRoutes?: boolean },
+): FibSync {
+  const opened: NetlinkSocket[] = [];
   try {
-    monitor = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
+    const nl = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
+    opened.push(nl);
+    const monitor = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns });
+    opened.push(monitor);
+    let routeMonitor: NetlinkSocket | undefined;
+    if (opts.watchRoutes) {
+      routeMonitor = openNetlink({ protocol: NETLINK_ROUTE, netns: opts.netns, noEnobufs: true, rcvbuf: 1 << 20 });
+      opened.push(routeMonitor);
+    }
+    return new FibSync({ ...opts, nl, monitor, routeMonitor, ownsSockets: true });
   } catch (e) {
-    nl.close();
+    for (const s of opened) s.close();
     throw e;
   }
-  return new FibSync({ ...opts, nl, monitor, ownsSockets: true });
 }

@@ -225,6 +225,24 @@ describe('FibSync', () => {
     expect(ours(ns).map((r) => r.dst)).toEqual(['10.244.7.0/24']); // kept for the next start to adopt
   });
 
+  test('watchRoutes: our route removed or overwritten by someone else is repaired without waiting for a resync', async () => {
+    const ns = makeNetns();
+    cleanups.push(() => ns.cleanup());
+    const logs: string[] = [];
+    const f = openFibSync({ netns: ns.name, deferralMs: 0, resyncIntervalMs: 0, eventDebounceMs: 10, watchRoutes: true, log: (_l, m) => logs.push(m) });
+    cleanups.push(() => f.close());
+    await f.start();
+    f.setDesired(routes({ prefix: '10.244.1.0/24', nextHops: [{ gateway: '10.0.0.2' }] }, { prefix: '10.244.2.0/24', nextHops: [{ gateway: '10.0.0.2' }] }));
+    await f.idle();
+    const resyncs = f.status().resyncs;
+    expect(logs.some((l) => l.includes('by someone else'))).toBe(false); // our own changes are not "someone else"
+    ns.ip(['route', 'del', '10.244.1.0/24', 'proto', '201']);
+    ns.ip(['route', 'replace', '10.244.2.0/24', 'via', '10.0.0.3', 'proto', '201', 'metric', '20']);
+    await until(() => ours(ns).map((r) => `${r.dst} ${r.gateway}`).join(',') === '10.244.1.0/24 10.0.0.2,10.244.2.0/24 10.0.0.2');
+    expect(f.status().resyncs).toBeGreaterThan(resyncs);
+    expect(logs.some((l) => l.includes('removal of 10.244.1.0/24 (protocol 201) by someone else'))).toBe(true);
+  });
+
   test('a socket closed under it stops the sync quietly instead of retrying forever', async () => {
     const s = setup();
     const f = fib(s);
