@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   console.log(`  install: ip -batch ${m.ipAdd.toFixed(0)} ms | ours (applyRouteOps) ${m.ourAdd.toFixed(0)} ms → ratio ${(m.ourAdd / m.ipAdd).toFixed(2)}x`);
   console.log(`  install, an ACK per request: ours ${m.ourAddAckEach.toFixed(0)} ms → ratio ${(m.ourAddAckEach / m.ipAdd).toFixed(2)}x`);
   console.log(`  delete:  ip -batch ${m.ipDel.toFixed(0)} ms | ours ${m.ourDel.toFixed(0)} ms → ratio ${(m.ourDel / m.ipDel).toFixed(2)}x`);
-  console.log(`  FibSync setDesired(100k) → idle: ${m.fibSync.toFixed(0)} ms (includes validation, reachability, diff)`);
+  console.log(`  FibSync setDesired(${COUNT}) → idle: ${m.fibSync.toFixed(0)} ms (includes validation, reachability, diff)`);
   console.log(`  FibSync no-op resync of ${COUNT} (dump + reconcile): ${m.fibResync.toFixed(0)} ms`);
   console.log(`  load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores; ip -batch is a separate process and suffers more from load)`);
 }
