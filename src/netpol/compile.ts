@@ -71,6 +71,11 @@ interface Patch {
 /** Above this many changed pods, rebuilding a changed set is as cheap as patching it. */
 const PATCH_MAX = 64;
 
+/** A dep without its versions: what the members derive from, not how current that is. */
+function shapeOf(dep: string): string {
+  return dep.replace(/@\d+/g, '');
+}
+
 /** First index whose element is >= x in a sorted (default string order) array. */
 function lowerBound(a: readonly string[], x: string): number {
   let lo = 0;
@@ -85,8 +90,6 @@ function lowerBound(a: readonly string[], x: string): number {
 
 interface CachedSet {
   dep: string;
-  /** dep without versions: what the members derive from, not how current that is. */
-  shape: string;
   spec: SetSpec;
   /** Compile generation that last produced it: only the previous one may be patched. */
   gen: number;
@@ -122,17 +125,16 @@ class CompileRun {
   ): void {
     const prev = dep === undefined ? undefined : this.setCache.get(name);
     let set: SetSpec;
-    const shape = dep?.replace(/@\d+/g, '') ?? '';
     if (prev && prev.dep === dep && prev.spec.type === spec.type) set = prev.spec;
     else if (
       // Patching is exact only when the same entries (same selectors, ports) moved on by the pod
       // changes since the previous compile; a changed rule or selector means a rebuild.
-      prev && patch && prev.shape === shape && prev.gen === this.gen - 1 && prev.spec.type === spec.type
+      prev && patch && prev.gen === this.gen - 1 && prev.spec.type === spec.type && shapeOf(prev.dep) === shapeOf(dep!)
       && this.index.lastChanges && this.index.lastChanges.length <= PATCH_MAX
     ) {
       set = { ...spec, members: this.patched(prev.spec.members, patch) };
     } else set = { ...spec, members: [...new Set(members())].sort() };
-    if (dep !== undefined) this.setCache.set(name, { dep, shape, spec: set, gen: this.gen });
+    if (dep !== undefined) this.setCache.set(name, { dep, spec: set, gen: this.gen });
     this.out[fam].sets.set(name, set);
   }
 

@@ -103,6 +103,7 @@ export class PeerIndex {
     const changed: string[] = [];
     for (const [k, p] of view.pods) {
       const old = this.pods.get(k);
+      if (old === p) continue; // the common case: the very same object
       const now = isPolicyPod(p) ? p : undefined;
       if (old === now || (old && now && samePod(old, now))) continue;
       changed.push(k);
