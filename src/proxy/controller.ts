@@ -11,6 +11,7 @@ import { serviceKey } from './endpoints.js';
 import type { OwnershipStore } from './ownership.js';
 import { IpvsReconciler, type SyncStats } from './reconciler.js';
 import type { VipInterface } from './vip.js';
+import { computeNetfilter, type NetfilterSpec } from './netfilter.js';
 
 export interface ProxyControllerDeps {
   client: IpvsClient;
@@ -19,6 +20,8 @@ export interface ProxyControllerDeps {
   getView: () => ClusterView;
   /** Omit to leave VIP addresses alone (e.g. a test that adds them itself). */
   vip?: VipInterface;
+  /** Omit to leave ipsets/iptables alone; else masquerade + VIP firewall follow every sync. */
+  netfilter?: { apply(spec: NetfilterSpec, opts?: { full?: boolean }): Promise<void> };
   now?: () => number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -33,6 +36,8 @@ export class ProxyController {
   readonly reconciler: IpvsReconciler;
   private readonly dirty = new Set<string>();
   private readonly vipsByOwner = new Map<string, string[]>();
+  /** Last desired state per Service (for the netfilter sets, which span every Service). */
+  private readonly desiredByOwner = new Map<string, DesiredService>();
   private timers: NodeJS.Timeout[] = [];
   private debounce?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
@@ -108,6 +113,12 @@ export class ProxyController {
     const desired = this.desiredFor(owners);
     const st = await this.reconciler.syncOwners(owners, desired);
     this.updateVips(owners, desired);
+    for (const o of owners) {
+      const d = desired.get(o);
+      if (d) this.desiredByOwner.set(o, d);
+      else this.desiredByOwner.delete(o);
+    }
+    await this.applyNetfilter(false);
     this.report(st);
     return st;
   }
@@ -122,8 +133,20 @@ export class ProxyController {
     const st = await this.reconciler.fullSync(d.services);
     this.vipsByOwner.clear();
     this.updateVips(d.services.keys(), d.services);
+    this.desiredByOwner.clear();
+    for (const [o, s] of d.services) this.desiredByOwner.set(o, s);
+    await this.applyNetfilter(true);
     this.report(st);
     return st;
+  }
+
+  private async applyNetfilter(full: boolean): Promise<void> {
+    if (!this.deps.netfilter) return;
+    // O(all Services) per sync: the sets span every Service. Fine at thousands; the applier only
+    // sends the member delta to the kernel.
+    const vss = [];
+    for (const d of this.desiredByOwner.values()) vss.push(...d.virtualServers);
+    await this.deps.netfilter.apply(computeNetfilter(vss, this.deps.cfg), { full });
   }
 
   private updateVips(owners: Iterable<string>, desired: ReadonlyMap<string, DesiredService>): void {

@@ -6,3 +6,5 @@ export { OwnershipStore } from './ownership.js';
 export { IpvsReconciler, type SyncStats } from './reconciler.js';
 export { planSync } from './plan.js';
 export { VipInterface, diffVips } from './vip.js';
+export { computeNetfilter, type NetfilterSpec } from './netfilter.js';
+export { ServiceNetfilter } from './netfilter-apply.js';

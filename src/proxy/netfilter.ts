@@ -5,7 +5,7 @@
 //   firewall (filter INPUT): on a VIP, only the Service ports are open; everything else is rejected.
 // Rules reference sets only, so a Service or endpoint change edits set members, never rules.
 
-import type { DesiredIpvs } from './desired.js';
+import type { DesiredVirtualServer } from './desired.js';
 import type { ProxyConfig } from './config.js';
 import { familyOf } from '../netlink/ipvs/address.js';
 
@@ -49,10 +49,11 @@ export const setName = (what: 'vip' | 'port' | 'ext' | 'hairpin' | 'cluster', f:
 const proto = (p: string): string => p; // ipset spells them tcp/udp/sctp, as IPVS does
 const entryIP = (a: string): string => a; // ipset accepts canonical text for both families
 
-export function computeNetfilter(d: DesiredIpvs, cfg: Pick<ProxyConfig, 'masqueradeAll' | 'clusterCidrs'>): NetfilterSpec {
+export function computeNetfilter(virtualServers: Iterable<DesiredVirtualServer>, cfg: Pick<ProxyConfig, 'masqueradeAll' | 'clusterCidrs'>): NetfilterSpec {
+  const all = [...virtualServers];
   const build = (f: Fam): FamilyRules => {
     const vip = new Set<string>(), port = new Set<string>(), ext = new Set<string>(), hairpin = new Set<string>();
-    for (const vs of d.virtualServers.values()) {
+    for (const vs of all) {
       const id = vs.service.id;
       if (id.fwmark !== undefined || id.family !== f) continue;
       const ipPort = `${entryIP(id.address)},${proto(id.protocol)}:${id.port}`;

@@ -10,7 +10,7 @@ const v = view([np, local], [slice('np', [ep('10.244.1.5')]), slice('loc', [ep('
 const members = (spec: ReturnType<typeof computeNetfilter>, name: string): string[] => spec.v4.sets.find((s) => s.name === name)!.members;
 
 describe('computeNetfilter', () => {
-  const spec = computeNetfilter(computeIpvs(v, cfg()), { masqueradeAll: false, clusterCidrs: ['10.244.0.0/16', 'fd00:244::/56'] });
+  const spec = computeNetfilter(computeIpvs(v, cfg()).virtualServers.values(), { masqueradeAll: false, clusterCidrs: ['10.244.0.0/16', 'fd00:244::/56'] });
 
   test('VIP set has cluster and external IPs but not node addresses; port set has every virtual server', () => {
     expect(members(spec, setName('vip', 4))).toEqual(['10.96.0.10', '10.96.0.11', '198.51.100.7']);
@@ -29,7 +29,7 @@ describe('computeNetfilter', () => {
   });
 
   test('masqueradeAll marks every service packet', () => {
-    const all = computeNetfilter(computeIpvs(v, cfg()), { masqueradeAll: true, clusterCidrs: [] });
+    const all = computeNetfilter(computeIpvs(v, cfg()).virtualServers.values(), { masqueradeAll: true, clusterCidrs: [] });
     expect(all.v4.nat.get('PODROUTE-SVC-MARK')).toEqual(['-m set --match-set podroute-svc-port-v4 dst,dst -j MARK --set-xmark 0x8000/0x8000']);
   });
 
@@ -61,7 +61,7 @@ describe('restore rendering', () => {
   });
 
   test('iptables-restore input declares only our chains (noflush keeps everything else)', () => {
-    const spec = computeNetfilter(computeIpvs(v, cfg()), { masqueradeAll: false, clusterCidrs: [] });
+    const spec = computeNetfilter(computeIpvs(v, cfg()).virtualServers.values(), { masqueradeAll: false, clusterCidrs: [] });
     const text = renderRestore(spec.v4);
     expect(text.split('\n').filter((l) => l.startsWith(':'))).toEqual([':PODROUTE-SVC-MARK - [0:0]', ':PODROUTE-SVC-POSTRT - [0:0]', ':PODROUTE-SVC-FW - [0:0]']);
     expect(text).toMatch(/^\*nat\n[\s\S]*COMMIT\n\*filter\n[\s\S]*COMMIT\n$/);

@@ -2,5 +2,5 @@
 import net from 'node:net';
 import dgram from 'node:dgram';
 const [name, addr] = process.argv.slice(2);
-net.createServer((s) => { s.on('data', (d) => { if (String(d).includes('hold')) return; s.end(`${name}\n`); }); s.on('error', () => {}); }).listen(8080, addr);
+net.createServer((s) => { s.on('data', (d) => { if (String(d).includes('hold')) return; s.end(String(d).includes('who') ? `${name} ${s.remoteAddress}\n` : `${name}\n`); }); s.on('error', () => {}); }).listen(8080, addr);
 dgram.createSocket('udp4').on('message', function (m, r) { this.send(`${name}\n`, r.port, r.address); }).bind(5353, addr, () => console.log(`${name} ready`));
