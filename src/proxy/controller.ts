@@ -6,7 +6,7 @@ import type { ClusterView, EndpointSliceView } from '../cluster/view.js';
 import type { IpvsClient } from '../netlink/ipvs/client.js';
 import { parseCidr } from './cidr.js';
 import type { ProxyConfig } from './config.js';
-import { computeIpvs, computeService, makeContext, type DesiredService } from './desired.js';
+import { computeIpvs, computeService, makeContext, type DesiredService, type HealthCheck } from './desired.js';
 import { serviceKey } from './endpoints.js';
 import type { OwnershipStore } from './ownership.js';
 import { IpvsReconciler, type SyncStats } from './reconciler.js';
@@ -22,6 +22,8 @@ export interface ProxyControllerDeps {
   vip?: VipInterface;
   /** Omit to leave ipsets/iptables alone; else masquerade + VIP firewall follow every sync. */
   netfilter?: { apply(spec: NetfilterSpec, opts?: { full?: boolean }): Promise<void> };
+  /** Omit to serve no healthCheckNodePorts. */
+  healthChecks?: { sync(checks: readonly HealthCheck[]): Promise<void> };
   now?: () => number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -141,6 +143,11 @@ export class ProxyController {
   }
 
   private async applyNetfilter(full: boolean): Promise<void> {
+    if (this.deps.healthChecks) {
+      const hc: HealthCheck[] = [];
+      for (const d of this.desiredByOwner.values()) if (d.healthCheck) hc.push(d.healthCheck);
+      await this.deps.healthChecks.sync(hc).catch((e: unknown) => this.deps.log?.('health check ports', { error: String(e) }));
+    }
     if (!this.deps.netfilter) return;
     // O(all Services) per sync: the sets span every Service. Fine at thousands; the applier only
     // sends the member delta to the kernel.

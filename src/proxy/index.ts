@@ -8,3 +8,4 @@ export { planSync } from './plan.js';
 export { VipInterface, diffVips } from './vip.js';
 export { computeNetfilter, type NetfilterSpec } from './netfilter.js';
 export { ServiceNetfilter } from './netfilter-apply.js';
+export { HealthCheckServers } from './healthcheck.js';
