@@ -28,7 +28,7 @@ import {
   type PathAttributes,
   type UpdateMessage,
 } from '../wire/index.js';
-import { AdjRibOut, BatchBuilder, type OutboundBatch } from './adj-rib-out.js';
+import { AdjRibOut, BatchBuilder, withSlot, type OutboundBatch } from './adj-rib-out.js';
 import { AttrCache, attrsSignature } from './attr-cache.js';
 import { multipathSet, rankPaths, type DecisionContext } from './decide.js';
 import type { ExportContext } from './export-rules.js';
@@ -117,6 +117,8 @@ export class Rib {
   private journalBase = 0;
   private maxCursor = 0;
   private outPeers = 0;
+  /** Slots in entries' `out` arrays: index = slot, true = taken by an established peer. */
+  private readonly slots: boolean[] = [];
   private readonly builder = new BatchBuilder();
 
   constructor(opts: RibInit) {
@@ -176,7 +178,10 @@ export class Rib {
     const st = this.peer(id);
     if (st.out) this.closeOutbound(st);
     st.routerId = s.routerId;
-    const adjOut = new AdjRibOut(st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
+    let slot = this.slots.indexOf(false);
+    if (slot < 0) slot = this.slots.length;
+    this.slots[slot] = true;
+    const adjOut = new AdjRibOut(slot, st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
     const cursor = this.journalBase + this.journal.length;
     st.out = { adjOut, codec: s.codec, dump: this.loc.valuesSnapshot().values(), eorPending: [...s.families], cursor, batches: [], encoded: [] };
     this.outPeers++;
@@ -502,10 +507,21 @@ export class Rib {
       const stop = Math.min(end, q.cursor + OUTBOUND_CHUNK);
       for (let i = q.cursor; i < stop; i++) {
         const e = this.journal[i - this.journalBase];
-        // A prefix removed and then re-added got a new entry, journaled after this one: skip the old.
+        // A prefix removed and then re-added got a new entry, journaled after this one: hand what
+        // the peer has over to the new entry (diffed when its turn comes) and skip the old one.
         if (e.paths.length === 0) {
           const cur = this.loc.get(e.prefix);
-          if (cur !== undefined && cur !== e) continue;
+          if (cur !== undefined && cur !== e) {
+            const slot = q.adjOut.slot;
+            const had = e.out === null ? undefined : e.out[slot];
+            if (had !== undefined) {
+              e.out![slot] = undefined;
+              if (cur.out === null || slot >= cur.out.length) cur.out = withSlot(cur.out, slot, had);
+              else if (cur.out[slot] === undefined) cur.out[slot] = had;
+              else q.adjOut.advertised--;
+            }
+            continue;
+          }
         }
         q.adjOut.collect(e, b);
       }
@@ -518,8 +534,18 @@ export class Rib {
   }
 
   private closeOutbound(st: PeerState): void {
+    const slot = st.out!.adjOut.slot;
     st.out = null;
     this.outPeers--;
+    // Forget what the peer had, everywhere it is recorded: entries in the Loc-RIB, removed entries
+    // still queued in the journal, and removed entries kept for drainChanges (which may return).
+    const clear = (e: LocEntry): void => {
+      if (e.out !== null && e.out[slot] !== undefined) e.out[slot] = undefined;
+    };
+    for (const e of this.loc.values()) clear(e);
+    for (const e of this.journal) clear(e);
+    for (const e of this.limbo.values()) clear(e);
+    this.slots[slot] = false;
     if (this.outPeers === 0) {
       this.journalBase += this.journal.length;
       this.journal = [];
@@ -557,12 +583,17 @@ export class Rib {
   /** What we advertise to the peer now: [prefix, attributes] (nothing when not established). */
   *adjRibOut(peerId: string): IterableIterator<[string, PathAttributes]> {
     const out = this.peers.get(peerId)?.out;
-    if (out) yield* out.adjOut.sent.entries();
+    if (!out) return;
+    const slot = out.adjOut.slot;
+    for (const e of this.loc.valuesSnapshot()) {
+      const a = e.out?.[slot];
+      if (a !== undefined) yield [e.prefix, a];
+    }
   }
 
   peerCounters(peerId: string): PeerCounters {
     const st = this.peer(peerId);
-    return { received: st.accepted + st.rejected.size, accepted: st.accepted, advertised: st.out?.adjOut.sent.size ?? 0 };
+    return { received: st.accepted + st.rejected.size, accepted: st.accepted, advertised: st.out?.adjOut.advertised ?? 0 };
   }
 
   size(family?: Family): number {

@@ -144,6 +144,19 @@ describe('Adj-RIB-Out diffing', () => {
     expect(r.takeOutboundBatches('b')).toEqual([]);
   });
 
+  test('prefix removed then re-learned from the peer itself: the old advertisement is withdrawn', () => {
+    const r = setup();
+    r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001] })));
+    expect(announced(r.takeOutboundBatches('b')).size).toBe(1);
+    r.applyUpdate('a', withdraw(['10.1.0.0/24']));
+    r.applyUpdate('b', announce(['10.1.0.0/24'], attrs({ path: [65002], nextHop: '192.0.2.20' })));
+    expect(withdrawn(r.takeOutboundBatches('b'))).toEqual(['10.1.0.0/24']);
+    expect(r.peerCounters('b').advertised).toBe(0);
+    expect(r.peerCounters('a').advertised).toBe(0); // a already had nothing... until it pulls
+    expect(announced(r.takeOutboundBatches('a')).get('10.1.0.0/24')!.nextHop).toBe('192.0.2.1');
+    expect(r.peerCounters('a').advertised).toBe(1);
+  });
+
   test('a new best replaces the advertisement (implicitly, no withdraw)', () => {
     const r = setup();
     r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001, 7, 8] })));
