@@ -158,12 +158,16 @@ export class AdjRibOut {
     return out;
   }
 
-  /** Diff one entry against what the peer has; record the change in `into`. */
-  collect(src: OutboundSource, into: BatchBuilder): void {
+  /** Diff one entry against what the peer has; record the change in `into`. `resend`: announce even if unchanged. */
+  collect(src: OutboundSource, into: BatchBuilder, resend = false): void {
     const want = this.desired(src);
     const out = src.out;
     const had = out === null ? undefined : out[this.slot];
-    if (want === had || (want === null && had === undefined)) return;
+    if (want === null && had === undefined) return;
+    if (want === had) {
+      if (resend) into.announce(src.family, want!, src.prefix);
+      return;
+    }
     if (want === null) {
       out![this.slot] = undefined;
       this.advertised--;

@@ -61,6 +61,8 @@ interface OutboundQueue {
   dump: Iterator<LocEntry> | null;
   /** Families to send End-of-RIB for when the dump finishes. */
   eorPending: Family[];
+  /** The dump re-sends what the peer already has (route refresh), not just differences. */
+  resend: boolean;
   /** Absolute journal position this peer has diffed up to. */
   cursor: number;
   batches: OutboundBatch[];
@@ -165,6 +167,7 @@ export class Rib {
     const out = st.out!;
     out.adjOut.invalidate(st.info);
     out.dump = this.loc.valuesSnapshot().values();
+    out.resend = false;
   }
 
   removePeer(id: string): void {
@@ -173,19 +176,33 @@ export class Rib {
     this.peers.delete(id);
   }
 
-  /** The session is established: queue the full table (then End-of-RIB) toward the peer. */
+  /**
+   * The session is established: queue the full table (then End-of-RIB) toward the peer. Called
+   * again while established (the speaker does so for a ROUTE-REFRESH), it is routeRefresh.
+   */
   peerUp(id: string, s: PeerSession): void {
     const st = this.peer(id);
-    if (st.out) this.closeOutbound(st);
+    if (st.out) return this.routeRefresh(id);
     st.routerId = s.routerId;
     let slot = this.slots.indexOf(false);
     if (slot < 0) slot = this.slots.length;
     this.slots[slot] = true;
     const adjOut = new AdjRibOut(slot, st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
     const cursor = this.journalBase + this.journal.length;
-    st.out = { adjOut, codec: s.codec, dump: this.loc.valuesSnapshot().values(), eorPending: [...s.families], cursor, batches: [], encoded: [] };
+    st.out = { adjOut, codec: s.codec, dump: this.loc.valuesSnapshot().values(), eorPending: [...s.families], resend: false, cursor, batches: [], encoded: [] };
     this.outPeers++;
     if (cursor > this.maxCursor) this.maxCursor = cursor;
+  }
+
+  /**
+   * ROUTE-REFRESH (RFC 2918): send the peer everything we advertise again. What it has is kept,
+   * so withdrawals still pending for it are not lost; no End-of-RIB (that marks a session start).
+   */
+  routeRefresh(id: string): void {
+    const q = this.peer(id).out;
+    if (!q) return;
+    q.dump = this.loc.valuesSnapshot().values();
+    q.resend = true;
   }
 
   /**
@@ -495,11 +512,12 @@ export class Rib {
         const r = q.dump.next();
         if (r.done) {
           q.dump = null;
+          q.resend = false;
           for (const f of q.eorPending) b.eor(f);
           q.eorPending = [];
           break;
         }
-        q.adjOut.collect(r.value, b);
+        q.adjOut.collect(r.value, b, q.resend);
       }
     } else {
       const end = this.journalBase + this.journal.length;

@@ -33,7 +33,9 @@ type Op =
   | { kind: 'originate'; prefix: number }
   | { kind: 'unoriginate'; prefix: number }
   | { kind: 'drain' }
-  | { kind: 'pull' };
+  | { kind: 'pull' }
+  | { kind: 'obsRefresh' }
+  | { kind: 'obsReset' };
 
 const idx = fc.array(fc.integer({ min: 0, max: PREFIXES.length - 1 }), { minLength: 1, maxLength: 4 });
 const ann: fc.Arbitrary<Ann> = fc.record({
@@ -52,6 +54,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unoriginate' as const), prefix: fc.integer({ min: 0, max: PREFIXES.length - 1 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'drain' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'pull' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'obsRefresh' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'obsReset' as const }) },
 );
 
 function attrsOf(p: PeerInfo, a: Ann): PathAttributes {
@@ -164,7 +168,16 @@ test('Loc-RIB, drained changes and Adj-RIB-Out equal a naive recomputation', () 
           rib.withdrawOriginated(PREFIXES[o.prefix]);
           local.delete(PREFIXES[o.prefix]);
         } else if (o.kind === 'drain') drain();
-        else pull();
+        else if (o.kind === 'pull') pull();
+        else if (o.kind === 'obsRefresh') {
+          // ROUTE-REFRESH: the observer keeps what it has and is sent everything again.
+          rib.peerUp(OBSERVER.id, { families: ['ipv4-unicast'], codec, routerId: OBSERVER.address });
+        } else {
+          // Session reset: the observer forgets everything we sent; a new session starts from zero.
+          rib.peerDown(OBSERVER.id);
+          observed.clear();
+          rib.peerUp(OBSERVER.id, { families: ['ipv4-unicast'], codec, routerId: OBSERVER.address });
+        }
       }
       drain();
       pull();

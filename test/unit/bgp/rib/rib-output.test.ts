@@ -187,6 +187,20 @@ describe('Adj-RIB-Out diffing', () => {
     expect(announced(bs).get('10.1.0.0/24')!.nextHop).toBe('192.0.2.20');
   });
 
+  test('route refresh (peerUp again while up) re-sends everything, keeps pending withdrawals, no EoR', () => {
+    const r = setup();
+    r.applyUpdate('a', announce(['10.1.0.0/24', '10.2.0.0/24'], attrs({ path: [65001] })));
+    r.takeOutboundBatches('b');
+    r.applyUpdate('a', withdraw(['10.2.0.0/24'])); // not yet pulled by b
+    r.peerUp('b', { families: ['ipv4-unicast', 'ipv6-unicast'], codec, routerId: '192.0.2.20' });
+    const bs = r.takeOutboundBatches('b');
+    expect([...announced(bs).keys()]).toEqual(['10.1.0.0/24']);
+    expect(withdrawn(bs)).toEqual(['10.2.0.0/24']);
+    expect(bs.some((x) => x.kind === 'eor')).toBe(false);
+    expect(r.peerCounters('b').advertised).toBe(1);
+    expect(r.takeOutboundBatches('b')).toEqual([]);
+  });
+
   test('a peer that goes down and up gets a fresh full dump', () => {
     const r = setup();
     r.applyUpdate('a', announce(['10.1.0.0/24'], attrs({ path: [65001] })));
