@@ -19,7 +19,7 @@ export interface AgentOptions {
   routing: RoutingFlags;
   log: Logger;
   events: EventLog;
-  fib?: FibPort & { status(): FibStatus };
+  fib?: Omit<FibPort, 'status'> & { status(): FibStatus };
   podNetwork?: Omit<PodNetworkOptions, 'log'>;
   gracefulRestart?: { restartTime: number };
   http?: { host: string; port: number } | { path: string };

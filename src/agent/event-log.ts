@@ -27,4 +27,4 @@ export class EventLog {
   }
 }
 
-const NOTABLE = ['peer established', 'peer added', 'peer removed', 'peer changed', 'bgp speaker started', 'cluster file loaded', 'CNI config written', 'route refresh'];
+const NOTABLE = ['graceful restart', 'initial BGP convergence', 'peer established', 'peer added', 'peer removed', 'peer changed', 'bgp speaker started', 'cluster file loaded', 'CNI config written', 'route refresh'];

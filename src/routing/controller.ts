@@ -53,6 +53,9 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
   private running?: Promise<void>;
   private dirty = false;
   private stopped = false;
+  private converged = false;
+  private fibDetached = false;
+  private speakerStarted = false;
   private lastProblems = new Set<string>();
   private readonly st: RoutingStatus = { ready: false, problems: [] };
   private readonly onChange = () => this.markDirty();
@@ -76,7 +79,10 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     this.opts.source.off('change', this.onChange);
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.speaker?.stop(opts.keepRoutes ? 'podroute restarting' : 'podroute stopping');
+    // Keeping routes: stop feeding the FIB first, or the sessions going down would withdraw them.
+    if (opts.keepRoutes) this.fibDetached = true;
+    const graceful = opts.keepRoutes && this.opts.speaker?.gracefulRestart !== undefined;
+    await this.speaker?.stop(opts.keepRoutes ? 'podroute restarting' : 'podroute stopping', { graceful });
     await this.opts.fib?.close({ removeRoutes: !opts.keepRoutes });
   }
 
@@ -168,6 +174,11 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
       await this.speaker.stop('podroute: local AS, router id or listen address changed');
       this.originated.clear();
     }
+    // Routes of ours already in the kernel at start mean we are restarting with forwarding state
+    // kept: say so with the Restart State bit (RFC 4724), so peers replace their stale session.
+    const gr = this.opts.speaker?.gracefulRestart;
+    const restarting = !this.speakerStarted && (this.opts.fib?.status?.().installed ?? 0) > 0;
+    this.speakerStarted = true;
     const speaker = new Speaker(
       {
         asn: desired.asn,
@@ -176,13 +187,14 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
         clusterId: desired.clusterId,
         holdTime: this.opts.flags.holdTime,
         maxPaths: this.opts.speaker?.maxPaths,
-        gracefulRestart: this.opts.speaker?.gracefulRestart,
+        gracefulRestart: gr ? { ...gr, restarting } : undefined,
         importFilter: makeImportFilter(() => this.policy),
         exportFilter: makeExportFilter(() => this.policy),
       },
       { log: this.opts.log.child({ component: 'bgp' }) },
     );
     speaker.on('bestChanges', (changes) => this.onBestChanges(changes));
+    speaker.on('endOfRib', () => this.checkConverged());
     speaker.on('peerState', (peer, state, prev) => this.opts.log.info('peer state', { peer, state, prev }));
     this.speaker = speaker;
     await speaker.start();
@@ -190,7 +202,7 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
 
   private onBestChanges(changes: BestChange[]): void {
     const fib = this.opts.fib;
-    if (!fib) return;
+    if (!fib || this.fibDetached) return;
     const updates = new Map<string, FibRoute | null>();
     for (const c of changes) {
       const route = c.best && c.best.peerId !== null ? fibRouteFor(c, this.desired?.nodeAddresses ?? []) : null;
@@ -199,6 +211,26 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
       updates.set(c.prefix, route);
     }
     fib.update(updates);
+  }
+
+  /**
+   * Initial convergence (RFC 4724's selection deferral, done right): once every configured peer is
+   * Established and has sent End-of-RIB for each family it negotiated, the RIB is complete and the
+   * FIB may remove stale routes adopted at start. Peers that never come up are covered by the FIB's
+   * own deferral timer.
+   */
+  private checkConverged(): void {
+    if (this.converged || !this.speaker || !this.desired) return;
+    const views = this.speaker.peerViews();
+    if (views.length !== this.desired.peers.length) return;
+    for (const v of views) {
+      if (v.state !== 'Established' || !v.negotiated) return;
+      if (!v.negotiated.families.every((f) => v.eorReceived.includes(f))) return;
+    }
+    this.converged = true;
+    this.opts.log.info('initial BGP convergence: End-of-RIB from every peer', { peers: views.length });
+    // Let the best-path changes of the last End-of-RIB reach the FIB first.
+    setTimeout(() => this.opts.fib?.endDeferral?.(), 100).unref();
   }
 
   private reportProblems(problems: RoutingProblem[]): void {

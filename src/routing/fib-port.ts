@@ -18,6 +18,10 @@ export interface FibPort {
   /** prefix → route to install/replace, or null to remove. */
   update(changes: Map<string, FibRoute | null>): void;
   close(opts: { removeRoutes: boolean }): Promise<void>;
+  /** The desired set is complete (initial BGP convergence): stale adopted routes may go now. */
+  endDeferral?(): void;
+  /** Routes of ours in the kernel; right after start(), the ones adopted from a previous run. */
+  status?(): { installed: number };
 }
 
 /**

@@ -34,6 +34,7 @@ export async function createKernelFib(o: KernelFibOptions): Promise<KernelFib> {
     sync,
     start: () => sync.start(),
     update: (changes: Map<string, FibRoute | null>) => sync.update(changes),
+    endDeferral: () => sync.endDeferral(),
     close: async ({ removeRoutes }) => {
       await sync.close({ removeRoutes });
       nl.close();

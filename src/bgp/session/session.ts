@@ -159,15 +159,19 @@ export class SessionCore extends EventEmitter<SessionEvents> {
     this.attempt();
   }
 
-  /** ManualStop: Cease to the peer (Administrative Shutdown by default), Idle, no automatic restart. */
-  stop(opts: { subcode?: number; text?: string } = {}): Promise<void> {
+  /**
+   * ManualStop: Cease to the peer (Administrative Shutdown by default), Idle, no automatic restart.
+   * With `notify: false` the TCP connection is closed without a NOTIFICATION: that is how a
+   * restarting speaker leaves (RFC 4724), so a graceful-restart peer keeps our routes meanwhile.
+   */
+  stop(opts: { subcode?: number; text?: string; notify?: boolean } = {}): Promise<void> {
     this.running = false;
     this.connectRetry.stop();
     this.idleHold.stop();
     const subcode = opts.subcode ?? CEASE_ADMIN_SHUTDOWN;
     const data = opts.text && carriesShutdownCommunication(subcode) ? encodeShutdownCommunication(opts.text) : undefined;
     const detail = opts.text ?? 'session stopped';
-    const closing = this.closeAll(ERR_CEASE, subcode, data, detail);
+    const closing = this.closeAll(ERR_CEASE, subcode, data, detail, opts.notify ?? true);
     this.refreshState();
     return closing;
   }
@@ -531,10 +535,10 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   }
 
   /** Closes every connection (stop, reset); resolves when all sockets are gone. */
-  private closeAll(code: number, subcode: number, data: Uint8Array | undefined, detail: string): Promise<void> {
+  private closeAll(code: number, subcode: number, data: Uint8Array | undefined, detail: string, notify = true): Promise<void> {
     const wasEstablished = this.established !== null;
-    const reason = sentNotificationReason(code, subcode, detail);
-    const closing = this.conns.map((c) => (c.phase === 'Connecting' ? c.close() : (this.stats.messagesOut++, c.close(this.codec.encodeNotification(code, subcode, data)))));
+    const reason: DownReason = notify ? sentNotificationReason(code, subcode, detail) : { text: `${detail} (closed without NOTIFICATION)`, sentByUs: true };
+    const closing = this.conns.map((c) => (c.phase === 'Connecting' || !notify ? c.close() : (this.stats.messagesOut++, c.close(this.codec.encodeNotification(code, subcode, data)))));
     this.conns = [];
     if (wasEstablished) {
       this.established = null;

@@ -118,10 +118,15 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.log.info('bgp speaker started', { asn: this.config.asn, routerId: this.config.routerId, listen: this.bound });
   }
 
-  /** Closes every session with a Cease (Administrative Shutdown) and stops listening. */
-  async stop(text = 'podroute shutting down'): Promise<void> {
+  /**
+   * Closes every session and stops listening. Normally with a Cease (Administrative Shutdown);
+   * with `graceful` (a restart with graceful restart negotiated) without a NOTIFICATION, so peers
+   * keep our routes, marked stale, until we are back.
+   */
+  async stop(text = 'podroute shutting down', opts: { graceful?: boolean } = {}): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.peers.values()].map((p) => p.session.stop({ text }).catch(() => {})));
+    for (const p of this.peers.values()) if (p.staleTimer) clearTimeout(p.staleTimer);
+    await Promise.all([...this.peers.values()].map((p) => p.session.stop({ text, notify: !opts.graceful }).catch(() => {})));
     await Promise.all(this.bgpListeners.map((l) => l.close()));
     this.bgpListeners.length = 0;
   }

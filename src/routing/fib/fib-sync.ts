@@ -228,7 +228,12 @@ export class FibSync {
     await this.idle();
   }
 
-  private endDeferral(): void {
+  /**
+   * Ends the start-up deferral now: the caller knows the desired set is complete (BGP has received
+   * End-of-RIB from every peer), so stale routes need not wait for the timer.
+   */
+  endDeferral(): void {
+    if (this.deferUntil === 0) return;
     this.deferUntil = 0;
     this.log('info', 'fib: start-up deferral over; stale routes will be removed');
     this.kick();

@@ -3,8 +3,8 @@
 // restarted while a pod keeps sending traffic to a pod on that node.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { Lab } from '../../../src/lab/netns.js';
-import { buildDemo, fibPrefixes, waitConverged, type DemoWorld } from '../../../src/demo/run.js';
+import { Lab, waitFor } from '../../../src/lab/netns.js';
+import { agentGet, buildDemo, fibPrefixes, waitConverged, type DemoWorld } from '../../../src/demo/run.js';
 import { runChecks } from '../../../src/demo/checks.js';
 import { PODROUTE_RTPROT_DEFAULT } from '../../../src/netlink/route/protocol.js';
 
@@ -44,6 +44,10 @@ test('restarting one agent keeps pod-to-pod traffic flowing (routes stay in the 
   const before = await fibPrefixes(node2, PODROUTE_RTPROT_DEFAULT);
   expect([...before].sort()).toEqual(['10.244.1.0/24', '10.244.3.0/24']);
 
+  // The FIB's start-up deferral is over (BGP converged), so only graceful restart can keep routes.
+  const events1 = await agentGet<{ message: string }[]>(world.sockets.get('node-1')!, '/api/v1/events');
+  expect(events1.some((e) => e.message.startsWith('initial BGP convergence'))).toBe(true);
+
   // 20 pings a second from pod-1-1 to a pod on node-2, for 10 s around the whole restart.
   const pinger = src.spawn('restart-ping', 'ping', ['-c', '200', '-i', '0.05', '-W', '1', dst.ip!]);
   await new Promise((r) => setTimeout(r, 500));
@@ -54,9 +58,14 @@ test('restarting one agent keeps pod-to-pod traffic flowing (routes stay in the 
   // …and the other nodes, as graceful-restart helpers, keep node-2's podCIDR while it is away.
   const node1 = await fibPrefixes(world.nodeNs.get('node-1')!, PODROUTE_RTPROT_DEFAULT);
   expect(node1.has('10.244.2.0/24')).toBe(true);
+  const helperEvents = await agentGet<{ message: string }[]>(world.sockets.get('node-1')!, '/api/v1/events');
+  expect(helperEvents.some((e) => e.message.startsWith("graceful restart: keeping the peer's routes as stale"))).toBe(true);
   await new Promise((r) => setTimeout(r, 1500));
   await world.startAgent('node-2');
   await waitConverged(world);
+  // node-2 came back and re-sent its table: the helpers swept what was still stale.
+  await waitFor('stale routes swept after End-of-RIB', async () =>
+    (await agentGet<{ message: string }[]>(world.sockets.get('node-1')!, '/api/v1/events')).some((e) => e.message.startsWith('graceful restart: stale routes swept')));
   await pinger.exited;
   const out = pinger.output();
   const m = /(\d+) packets transmitted, (\d+) received/.exec(out);
