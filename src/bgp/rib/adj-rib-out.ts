@@ -85,12 +85,12 @@ export class BatchBuilder {
 }
 
 /**
- * A copy of `out` long enough for `slot`, sized exactly: growing a JS array by assignment past its
- * end reserves ~16 spare elements, 128 bytes per prefix per table that nobody would use.
+ * A copy of `out` long enough for `slot`, sized in steps of four slots: growing a JS array by
+ * assignment past its end reserves ~16 spare elements (128 bytes per prefix per peer nobody would
+ * use), while exact sizing would copy every entry's array again as each new peer comes up.
  */
 export function withSlot(out: (PathAttributes | undefined)[] | null, slot: number, value: PathAttributes): (PathAttributes | undefined)[] {
-  if (out === null && slot === 0) return [value];
-  const grown = new Array<PathAttributes | undefined>(slot + 1).fill(undefined);
+  const grown = new Array<PathAttributes | undefined>((slot + 4) & ~3).fill(undefined);
   if (out !== null) for (let i = 0; i < out.length; i++) grown[i] = out[i];
   grown[slot] = value;
   return grown;

@@ -429,7 +429,10 @@ export class Rib {
 
   private setPaths(e: LocEntry, next: RibPath[]): void {
     const ranked = rankPaths(next, this.localAsn);
-    setEntryPaths(e, ranked, ranked.length === 1 ? ranked : multipathSet(ranked, this.decision));
+    let multipath = ranked.length === 1 ? ranked : multipathSet(ranked, this.decision);
+    // A lone best (two upstreams, different ASes) shares its path's [path] array: one less array per prefix.
+    if (multipath.length === 1 && multipath[0] instanceof Path) multipath = multipath[0].solo;
+    setEntryPaths(e, ranked, multipath);
     this.touch(e);
   }
 
