@@ -26,8 +26,8 @@ export interface ApplySpec {
 export interface ApplierOptions {
   setPrefix: string;
   chainPrefix: string;
-  /** Chain FORWARD must jump to (first rule). */
-  hookChain: string;
+  /** Built-in chain → our chain it must jump to as its first rule (when we have that chain). */
+  hooks: readonly { from: string; to: string }[];
 }
 
 export interface ApplyStats {
@@ -130,7 +130,7 @@ export class Applier {
       stats.chainsRemoved += remove.length;
       // Checked on full applies only: an incremental apply costs no extra exec; a hook someone
       // removed comes back at the next periodic resync.
-      if (full && want.has(this.opts.hookChain)) await this.ensureHook(fam);
+      if (full) for (const h of this.opts.hooks) if (want.has(h.to)) await this.ensureHook(fam, h.from, h.to);
     }
 
     // 3. drop sets nobody references any more.
@@ -156,18 +156,17 @@ export class Applier {
     return out.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(this.opts.setPrefix));
   }
 
-  /** FORWARD's first rule jumps to our chain; inserted once, never duplicated. */
-  private async ensureHook(fam: 4 | 6): Promise<void> {
-    const rule = ['-j', this.opts.hookChain];
-    const check = await this.run([this.tools.cmd[fam], '-w', '-C', 'FORWARD', ...rule]);
+  /** A built-in chain's first rule jumps to ours; inserted once, never duplicated. */
+  private async ensureHook(fam: 4 | 6, from: string, to: string): Promise<void> {
+    const check = await this.run([this.tools.cmd[fam], '-w', '-C', from, '-j', to]);
     if (check.code === 0) return;
-    await runOk(this.run, [this.tools.cmd[fam], '-w', '-I', 'FORWARD', '1', ...rule]);
+    await runOk(this.run, [this.tools.cmd[fam], '-w', '-I', from, '1', '-j', to]);
   }
 
   /** Remove everything podroute put in the kernel (hook, chains, sets). */
   async teardown(): Promise<void> {
     for (const fam of FAMS) {
-      while ((await this.run([this.tools.cmd[fam], '-w', '-D', 'FORWARD', '-j', this.opts.hookChain])).code === 0);
+      for (const h of this.opts.hooks) while ((await this.run([this.tools.cmd[fam], '-w', '-D', h.from, '-j', h.to])).code === 0);
       const listing = await this.run([this.tools.cmd[fam], '-w', '-S']);
       if (listing.code !== 0) continue; // family unavailable: nothing of ours there
       const chains = listedChains(listing.stdout, this.opts.chainPrefix);

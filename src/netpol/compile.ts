@@ -18,6 +18,7 @@ import type { ClusterView, NetworkPolicyPeer, NetworkPolicyRule, NetworkPolicyVi
 import { emptyFamilyState, type DesiredState, type FamilyState, type SetSpec } from './desired.js';
 import {
   FORWARD_CHAIN,
+  OUTPUT_CHAIN,
   ipBlockSetName,
   READY_DST_CHAIN,
   READY_SRC_CHAIN,
@@ -331,6 +332,7 @@ class CompileRun {
       }
       fw.push(...jumps[fam].egress, ...jumps[fam].ingress);
       this.out[fam].chains.set(FORWARD_CHAIN, fw);
+      this.out[fam].chains.set(OUTPUT_CHAIN, ['-m addrtype --src-type LOCAL -j RETURN', `-j ${FORWARD_CHAIN}`]);
     }
     return { v4: this.out[4], v6: this.out[6], podOfChain: this.podOfChain };
   }

@@ -8,6 +8,13 @@ export const SET_PREFIX = 'podroute-';
 export const CHAIN_PREFIX = 'PODROUTE-';
 /** The chain FORWARD jumps to; dispatches pod traffic to the per-pod chains. */
 export const FORWARD_CHAIN = 'PODROUTE-FW';
+/**
+ * The chain OUTPUT jumps to. Packets the node itself originates are always allowed (as upstream
+ * requires, for kubelet probes); what OUTPUT carries with a pod's source — traffic an in-kernel
+ * proxy such as IPVS forwards after its translation, which never crosses FORWARD — goes through
+ * PODROUTE-FW like forwarded traffic, so a Service cannot be a way around a policy.
+ */
+export const OUTPUT_CHAIN = 'PODROUTE-OUT';
 
 // Names are recomputed on every compile; hashing is the costly part, so remember them.
 const memo = new Map<string, string>();

@@ -4,7 +4,7 @@
 // pods a, b, c). Scenarios run in sequence on one node, so every step is also an incremental sync.
 import type { ClusterView, NetworkPolicyView, PodView } from '../../../src/cluster/view.js';
 import { NetpolController } from '../../../src/netpol/controller.js';
-import { netnsRunner } from '../../../src/netfilter/exec.js';
+import { hostRunner, netnsRunner } from '../../../src/netfilter/exec.js';
 import { node, pod, policy, rule, sel, view } from '../../unit/netpol/fixtures.js';
 import { Agent, Topology } from './topology.js';
 
@@ -262,6 +262,28 @@ test('a new pod is not reachable before its policy is in place', async () => {
 test('IPv6: namespace-label policy over the v6 addresses', async () => {
   await enforce([policy('x', 'v6', { podSelector: sel({ pod: 'a' }), ingress: [rule([{ namespaceSelector: sel({ ns: 'y' }) }, { ipBlock: { cidr: 'fd78::/64', except: [] } }])] })]);
   await check([['ya', 'fd77::a', 'tcp', 80, true], ['za', 'fd77::a', 'tcp', 80, false], ['ext', 'fd77::a', 'tcp', 80, true], ['ya', 'fd77::a', 'udp', 53, true], ['za', 'fd77::a', 'udp', 53, false]]);
+}, T);
+
+test('OUTPUT: the node itself reaches isolated pods; pod-sourced packets it sends out (as IPVS does) are filtered', async () => {
+  await enforce([policy('x', 'deny-all', { types: ['Ingress'] })]);
+  const nodeAgent = await Agent.start(topo.node, [], {});
+  topo.agents.push(nodeAgent);
+  expect(await nodeAgent.probe('tcp', v4('xa'), 80)).toBe(true); // kubelet-style: always allowed
+  // A packet leaving the node through OUTPUT with a pod's address as source, as IPVS sends its
+  // translated packets (IP_TRANSPARENT lets socat send from an address the node does not hold).
+  // A locally sent packet that OUTPUT drops fails with EPERM: that is one of the expected outcomes.
+  const spoof = async (src: string) => (await hostRunner(['ip', 'netns', 'exec', topo.node, 'socat', '-u', '-',
+    `UDP4-SENDTO:${v4('xa')}:53,bind=${v4(src)},transparent`], 'x\n')).stderr.includes('Operation not permitted');
+  const denied = async () => (await ctl.deniedPackets()).get('x/a') ?? 0;
+  let before = await denied();
+  expect(await spoof('ya')).toBe(true);
+  expect(await denied()).toBe(before + 1);
+  await enforce([policy('x', 'from-y', { ingress: [rule([{ namespaceSelector: sel({ ns: 'y' }) }])] })]);
+  before = await denied();
+  expect(await spoof('ya')).toBe(false);
+  expect(await denied()).toBe(before);
+  expect(await spoof('za')).toBe(true);
+  expect(await denied()).toBe(before + 1);
 }, T);
 
 test('full resync repairs drift (a flushed chain, a removed set member, a deleted hook)', async () => {

@@ -15,7 +15,7 @@ function fake(): { run: Runner; calls: { argv: string[]; stdin?: string }[] } {
   return { run, calls };
 }
 
-const opts = { setPrefix: 'podroute-', chainPrefix: 'PODROUTE-', hookChain: 'PODROUTE-FW' };
+const opts = { setPrefix: 'podroute-', chainPrefix: 'PODROUTE-', hooks: [{ from: 'FORWARD', to: 'PODROUTE-FW' }, { from: 'OUTPUT', to: 'PODROUTE-OUT' }] };
 function spec(local: string[], peers: string[], chainRules: string[]): ApplySpec {
   return {
     v4: {
@@ -51,6 +51,7 @@ test('first apply is full: sets before chains, strays (ours only) removed after,
   expect(rules).toContain('-X PODROUTE-STRAY');
   expect(rules).not.toContain('OTHER');
   expect(order).toContain('iptables-nft -w -I FORWARD 1 -j PODROUTE-FW');
+  expect(order).not.toContain('iptables-nft -w -I OUTPUT 1 -j PODROUTE-OUT'); // we have no such chain here
 });
 
 test('incremental apply writes only what changed', async () => {

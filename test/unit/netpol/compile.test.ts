@@ -1,5 +1,5 @@
 import { compile } from '../../../src/netpol/compile.js';
-import { FORWARD_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN, podChainName } from '../../../src/netpol/names.js';
+import { FORWARD_CHAIN, OUTPUT_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN, podChainName } from '../../../src/netpol/names.js';
 import { allowed, type Packet } from './simulate.js';
 import { node, pod, policy, rule, sel, view } from './fixtures.js';
 
@@ -26,7 +26,7 @@ describe('no policy', () => {
     const s = state([]);
     expect(allowed(s, tcp(bClient.ips[0], web.ips[0]))).toBe(true);
     expect(allowed(s, tcp(web.ips[0], '8.8.8.8'))).toBe(true);
-    expect([...s.v4.chains.keys()].sort()).toEqual([FORWARD_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN]);
+    expect([...s.v4.chains.keys()].sort()).toEqual([FORWARD_CHAIN, OUTPUT_CHAIN, READY_DST_CHAIN, READY_SRC_CHAIN]);
   });
 });
 
@@ -237,6 +237,11 @@ describe('readiness guard and replies', () => {
     const gate = s.v4.chains.get(READY_DST_CHAIN)!;
     expect(gate.slice(0, -1).sort()).toEqual(['10.1.0.10', '10.1.0.11', '10.1.0.20', '10.1.0.21', '10.1.0.30'].map((ip) => `-d ${ip} -j RETURN`));
     expect(gate.at(-1)).toBe('-m comment --comment "pod not ready" -j DROP');
+  });
+
+  test('OUTPUT: node-originated traffic passes, pod-sourced (proxied) traffic is filtered like forwarded', () => {
+    const s = state([policy('a', 'deny', {})]);
+    expect(s.v4.chains.get(OUTPUT_CHAIN)).toEqual(['-m addrtype --src-type LOCAL -j RETURN', `-j ${FORWARD_CHAIN}`]);
   });
 
   test('established/related traffic returns first', () => {
