@@ -3,7 +3,7 @@
 // is never given an address or a route), and is torn down on dispose(), on process exit and on
 // SIGINT/SIGTERM, so a failing or interrupted test leaves nothing behind.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, openSync, closeSync, rmSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -141,6 +141,41 @@ const live = new Set<Lab>();
 let labCounter = 0;
 let handlersInstalled = false;
 
+/**
+ * The safety net behind the exit/signal handlers, for when they cannot run: SIGKILL, or jest,
+ * whose sandboxed `process` object never receives the real process's exit and signal events.
+ * One detached shell per process waits for this process to die, then kills every registered
+ * process group and deletes every registered namespace and directory still listed in
+ * `/tmp/hn-<pid>.reap` (Labs remove their lines when disposed, so normally nothing is left).
+ */
+let reapFile: string | undefined;
+
+function reaper(): string {
+  if (reapFile) return reapFile;
+  const file = join(tmpdir(), `hn-${process.pid}.reap`);
+  writeFileSync(file, '');
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+    `f=${file}; [ -f "$f" ] || exit 0`,
+    'while read kind val; do [ "$kind" = pid ] && { kill -KILL -- "-$val" 2>/dev/null; kill -KILL "$val" 2>/dev/null; }; done < "$f"',
+    'while read kind val; do case "$kind" in ns) ip netns del "$val" 2>/dev/null;; dir) rm -rf "$val";; esac; done < "$f"',
+    'rm -f "$f"',
+  ].join('\n');
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+  reapFile = file;
+  return file;
+}
+
+function register(kind: 'pid' | 'ns' | 'dir', value: string | number): void {
+  appendFileSync(reaper(), `${kind} ${value}\n`);
+}
+
+function unregister(values: Set<string>): void {
+  if (!reapFile || !existsSync(reapFile)) return;
+  const keep = readFileSync(reapFile, 'utf8').split('\n').filter((l) => l && !values.has(l.slice(l.indexOf(' ') + 1)));
+  writeFileSync(reapFile, keep.map((l) => `${l}\n`).join(''));
+}
+
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
@@ -171,6 +206,7 @@ export class Lab {
     installExitHandlers();
     this.id = `hn-${process.pid}-${++labCounter}`;
     this.dir = mkdtempSync(join(tmpdir(), `${this.id}-`));
+    register('dir', this.dir);
     live.add(this);
   }
 
@@ -179,6 +215,7 @@ export class Lab {
     const name = `${this.id}-${++this.nsCounter}${label ? `-${label}` : ''}`;
     await run('ip', ['netns', 'add', name]);
     this.namespaces.push(name);
+    register('ns', name);
     const ns = new Netns(this, name);
     await ns.up('lo');
     return ns;
@@ -239,6 +276,7 @@ export class Lab {
       child.unref();
       const p = new NsProcess(name, child, out, err);
       this.procs.push(p);
+      if (p.pid > 0) register('pid', p.pid);
       return p;
     } finally {
       closeSync(fo);
@@ -263,6 +301,7 @@ export class Lab {
       try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* already gone */ }
     }
     if (!process.env.HARNESS_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    unregister(new Set([this.dir, ...this.namespaces, ...this.procs.map((p) => String(p.pid))]));
   }
 }
 
