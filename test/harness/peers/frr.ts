@@ -21,7 +21,9 @@ export class Frr extends DaemonInstance implements BgpDaemon {
   readonly kind = 'frr' as const;
   private readonly confPath: string;
   private readonly logPath: string;
-  private routeMaps = 0;
+  private routeMapCounter = 0;
+  /** The route-map carrying each originated prefix's attributes, by prefix. */
+  private readonly routeMaps = new Map<string, string>();
 
   constructor(ns: Netns, config: DaemonConfig) {
     super(ns, config, 'frr');
@@ -51,19 +53,20 @@ export class Frr extends DaemonInstance implements BgpDaemon {
   }
 
   private routeMapFor(o: Originate): string[] {
+    this.routeMaps.delete(o.prefix);
     if (!o.communities?.length && !o.largeCommunities?.length && o.med === undefined) return [];
-    const name = `HN-${++this.routeMaps}`;
+    const name = `HN-${++this.routeMapCounter}`;
     const sets = [`route-map ${name} permit 10`];
     if (o.communities?.length) { o.communities.forEach((x) => splitCommunity(x, 2)); sets.push(` set community ${o.communities.join(' ')}`); }
     if (o.largeCommunities?.length) { o.largeCommunities.forEach((x) => splitCommunity(x, 3)); sets.push(` set large-community ${o.largeCommunities.join(' ')}`); }
     if (o.med !== undefined) sets.push(` set metric ${o.med}`);
     sets.push('exit');
-    (o as Originate & { routeMap?: string }).routeMap = name;
+    this.routeMaps.set(o.prefix, name);
     return sets;
   }
 
   private networkLine(o: Originate): string {
-    const rm = (o as Originate & { routeMap?: string }).routeMap;
+    const rm = this.routeMaps.get(o.prefix);
     return `network ${o.prefix}${rm ? ` route-map ${rm}` : ''}`;
   }
 
