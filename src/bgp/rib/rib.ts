@@ -30,7 +30,7 @@ import {
 } from '../wire/index.js';
 import { AdjRibOut, BatchBuilder, withSlot, type OutboundBatch } from './adj-rib-out.js';
 import { AttrCache, attrsSignature } from './attr-cache.js';
-import { multipathSet, rankPaths, type DecisionContext } from './decide.js';
+import { comparePair, multipathEqual, multipathSet, rankPaths, type DecisionContext } from './decide.js';
 import type { ExportContext } from './export-rules.js';
 import { newEntry, NO_PATHS, setEntryPaths, type LocEntry } from './loc-entry.js';
 import { loopReason, type LoopContext } from './loop-check.js';
@@ -89,6 +89,9 @@ const prefixOfKey = (key: string): string => {
   const i = key.indexOf('#');
   return i < 0 ? key : key.slice(0, i);
 };
+
+/** `[p]`, shared (every RibPath the RIB holds is a Path; anything else gets a fresh array). */
+const soloOf = (p: RibPath): RibPath[] => (p instanceof Path ? p.solo : [p]);
 
 function indexOfSource(paths: readonly RibPath[], peerId: string | null, pathId: number | undefined): number {
   for (let i = 0; i < paths.length; i++) if (paths[i].peerId === peerId && paths[i].pathId === pathId) return i;
@@ -396,6 +399,11 @@ export class Rib {
       this.touch(e);
       return true;
     }
+    if (i < 0 && old.length === 1) {
+      // A second path (a second upstream's full table): rank the pair directly, one array.
+      this.setPair(e, old[0], path);
+      return false;
+    }
     let next: RibPath[];
     if (i >= 0) {
       next = old.slice();
@@ -403,6 +411,14 @@ export class Rib {
     } else next = [...old, path];
     this.setPaths(e, next);
     return i >= 0;
+  }
+
+  /** Exactly two paths, `first` the one already there (ties keep it first, as rankPaths does). */
+  private setPair(e: LocEntry, first: RibPath, second: RibPath): void {
+    const ranked = comparePair(first, second, this.localAsn) <= 0 ? [first, second] : [second, first];
+    const together = this.decision.maxPaths > 1 && multipathEqual(ranked[0], ranked[1], this.localAsn);
+    setEntryPaths(e, ranked, together ? ranked : soloOf(ranked[0]));
+    this.touch(e);
   }
 
   /** Remove the path from this source (peer id, or null for ours; ADD-PATH id); returns it. */
@@ -414,7 +430,11 @@ export class Rib {
     if (i < 0) return undefined;
     const gone = old[i];
     if (old.length === 1) this.removeEntry(e);
-    else this.setPaths(e, old.filter((_, j) => j !== i));
+    else if (old.length === 2) {
+      const left = soloOf(old[1 - i]);
+      setEntryPaths(e, left, left);
+      this.touch(e);
+    } else this.setPaths(e, old.filter((_, j) => j !== i));
     return gone;
   }
 
@@ -431,7 +451,7 @@ export class Rib {
     const ranked = rankPaths(next, this.localAsn);
     let multipath = ranked.length === 1 ? ranked : multipathSet(ranked, this.decision);
     // A lone best (two upstreams, different ASes) shares its path's [path] array: one less array per prefix.
-    if (multipath.length === 1 && multipath[0] instanceof Path) multipath = multipath[0].solo;
+    if (multipath.length === 1) multipath = soloOf(multipath[0]);
     setEntryPaths(e, ranked, multipath);
     this.touch(e);
   }
