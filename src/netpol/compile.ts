@@ -89,6 +89,11 @@ function lowerBound(a: readonly string[], x: string): number {
   return lo;
 }
 
+/** Small caches a PolicyCompiler keeps between runs. */
+interface RunCaches {
+  policies?: { source: ClusterView['networkPolicies']; byNs: Map<string, NetworkPolicyView[]> };
+}
+
 interface CachedSet {
   dep: string;
   spec: SetSpec;
@@ -109,6 +114,7 @@ class CompileRun {
     private readonly index: PeerIndex,
     private readonly setCache: Map<string, CachedSet>,
     private readonly gen: number,
+    private readonly caches: RunCaches,
   ) {}
 
   private peerPods(policyNs: string, peer: NetworkPolicyPeer): PeerEntry {
@@ -273,18 +279,26 @@ class CompileRun {
     ];
   }
 
-  run(): DesiredState {
+  /** Policies grouped by namespace, in name order; reused while the view's policy map is the same. */
+  private policiesByNs(): Map<string, NetworkPolicyView[]> {
+    const cached = this.caches.policies;
+    if (cached && cached.source === this.view.networkPolicies) return cached.byNs;
     const policies = [...this.view.networkPolicies.values()].sort((a, b) =>
       a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1,
     );
-    const polByNs = new Map<string, NetworkPolicyView[]>();
+    const byNs = new Map<string, NetworkPolicyView[]>();
     for (const p of policies) {
-      let l = polByNs.get(p.namespace);
-      if (!l) polByNs.set(p.namespace, (l = []));
+      let l = byNs.get(p.namespace);
+      if (!l) byNs.set(p.namespace, (l = []));
       l.push(p);
     }
-    const local = [...this.index.allPods()]
-      .filter((p) => p.nodeName === this.opts.nodeName)
+    this.caches.policies = { source: this.view.networkPolicies, byNs };
+    return byNs;
+  }
+
+  run(): DesiredState {
+    const polByNs = this.policiesByNs();
+    const local = [...this.index.podsOn(this.opts.nodeName)]
       .sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1));
     const jumps: Record<Family, { egress: string[]; ingress: string[]; local: string[] }> = {
       4: { egress: [], ingress: [], local: [] },
@@ -346,6 +360,7 @@ class CompileRun {
 export class PolicyCompiler {
   private readonly index = new PeerIndex();
   private readonly setCache = new Map<string, CachedSet>();
+  private readonly caches: RunCaches = {};
   private gen = 0;
 
   constructor(private readonly opts: CompileOptions) {}
@@ -353,7 +368,7 @@ export class PolicyCompiler {
   compile(view: ClusterView): DesiredState {
     this.index.update(view);
     const gen = ++this.gen;
-    const out = new CompileRun(view, this.opts, this.index, this.setCache, gen).run();
+    const out = new CompileRun(view, this.opts, this.index, this.setCache, gen, this.caches).run();
     // Sets unused for a while go (a deleted policy's members must not stay in memory forever).
     for (const [k, c] of this.setCache) if (c.gen < gen - 16) this.setCache.delete(k);
     this.index.sweep();

@@ -84,6 +84,7 @@ export class PeerIndex {
   private entries = new Map<string, Entry>();
   private pods = new Map<string, PodView>();
   private podsByNs = new Map<string, Map<string, PodView>>();
+  private podsByNode = new Map<string, Map<string, PodView>>();
   private namespaces: ReadonlyMap<string, NamespaceView> = new Map();
   /** Address → keys of the policy pods holding it (to patch set members without a rebuild). */
   private owners = new Map<string, Set<string>>();
@@ -125,6 +126,7 @@ export class PeerIndex {
       if (old) {
         this.pods.delete(k);
         this.podsByNs.get(old.namespace)?.delete(k);
+        this.podsByNode.get(old.nodeName)?.delete(k);
         for (const ip of old.ips) this.owners.get(ip)?.delete(k);
       }
       if (now) {
@@ -132,6 +134,7 @@ export class PeerIndex {
         let m = this.podsByNs.get(now.namespace);
         if (!m) this.podsByNs.set(now.namespace, (m = new Map()));
         m.set(k, now);
+        this.addToNode(k, now);
         this.addOwner(k, now);
       }
       for (const e of this.entries.values()) {
@@ -145,6 +148,17 @@ export class PeerIndex {
       }
     }
     return changed.length;
+  }
+
+  private addToNode(k: string, p: PodView): void {
+    let n = this.podsByNode.get(p.nodeName);
+    if (!n) this.podsByNode.set(p.nodeName, (n = new Map()));
+    n.set(k, p);
+  }
+
+  /** Policy pods scheduled on a node. */
+  podsOn(nodeName: string): Iterable<PodView> {
+    return this.podsByNode.get(nodeName)?.values() ?? [];
   }
 
   private addOwner(k: string, p: PodView): void {
@@ -170,10 +184,12 @@ export class PeerIndex {
     this.pods = new Map();
     this.podsByNs = new Map();
     this.owners = new Map();
+    this.podsByNode = new Map();
     for (const [k, p] of view.pods) {
       if (!isPolicyPod(p)) continue;
       this.pods.set(k, p);
       this.addOwner(k, p);
+      this.addToNode(k, p);
       let m = this.podsByNs.get(p.namespace);
       if (!m) this.podsByNs.set(p.namespace, (m = new Map()));
       m.set(k, p);
