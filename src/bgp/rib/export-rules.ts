@@ -58,6 +58,8 @@ export function exportAttrs(
   const out: PathAttributes = { ...a };
   delete out.mpReach;
   delete out.mpUnreach;
+  // A link-local next hop is only good on the link it was learned over (RFC 2545 §3).
+  delete out.linkLocalNextHop;
   if (a.unknown) {
     const kept = a.unknown.filter((u) => (u.flags & FLAG_TRANSITIVE) !== 0);
     if (kept.length > 0) out.unknown = kept;

@@ -254,10 +254,15 @@ describe('export rules', () => {
     expect(out.unknown!.map((u) => u.code)).toEqual([99]);
   });
 
-  test('to eBGP over IPv6: next hop is our IPv6 address toward the peer', () => {
+  test('to eBGP over IPv6: next hop is our IPv6 address toward the peer; no foreign link-local', () => {
     const r = setup();
-    r.applyUpdate('a', announce6(['2001:db8:1::/48'], '2001:db8::10', { path: [65001] }));
-    expect(announced(r.takeOutboundBatches('b')).get('2001:db8:1::/48')!.nextHop).toBe('2001:db8:ffff::1');
+    const u = announce6(['2001:db8:1::/48'], '2001:db8::10', { path: [65001] });
+    u.attributes!.mpReach!.linkLocalNextHop = 'fe80::10';
+    r.applyUpdate('a', u);
+    expect(r.lookup('2001:db8:1::/48')!.best.attrs.linkLocalNextHop).toBe('fe80::10');
+    const out = announced(r.takeOutboundBatches('b')).get('2001:db8:1::/48')!;
+    expect(out.nextHop).toBe('2001:db8:ffff::1');
+    expect(out.linkLocalNextHop).toBeUndefined();
   });
 
   test('to iBGP: LOCAL_PREF 100 added, next hop kept; next-hop-self and originated use our address', () => {
