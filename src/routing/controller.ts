@@ -154,6 +154,7 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     for (const p of this.originated) if (!want.has(p)) (speaker.withdraw(p), this.originated.delete(p));
     for (const p of want) if (!this.originated.has(p)) (speaker.originate(p), this.originated.add(p));
     if (prev && policyChanged(prev, desired)) speaker.reevaluateExports();
+    if (prev && importPolicyChanged(prev, desired)) speaker.refreshAllInbound();
 
     try {
       await this.opts.podNetwork?.apply(view, desired);
@@ -259,6 +260,10 @@ function identityChanged(a: RoutingDesired | undefined, b: RoutingDesired): bool
 
 function policyChanged(a: RoutingDesired, b: RoutingDesired): boolean {
   return JSON.stringify(a.policy) !== JSON.stringify(b.policy) || a.originate.join() !== b.originate.join();
+}
+
+function importPolicyChanged(a: RoutingDesired, b: RoutingDesired): boolean {
+  return a.policy.importReject.join() !== b.policy.importReject.join() || a.originate.join() !== b.originate.join();
 }
 
 function emptyPolicy(): PolicySnapshot {

@@ -221,6 +221,18 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.scheduleFlush();
   }
 
+  /**
+   * Import policy changed: the RIB keeps only the filtered result, so ask every established peer
+   * that supports it to send its table again (RFC 2918) and filter it anew.
+   */
+  refreshAllInbound(): void {
+    for (const p of this.peers.values()) {
+      const neg = p.session.negotiated;
+      if (p.session.state !== 'Established' || !neg?.routeRefresh) continue;
+      for (const f of neg.families) p.session.sendRouteRefresh(f);
+    }
+  }
+
   // ---- local routes ----
 
   originate(prefix: string, attrs?: Partial<PathAttributes>): void {
