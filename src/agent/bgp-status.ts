@@ -72,7 +72,8 @@ function pathStatus(p: RibPath, best: boolean, multipath: boolean): PathStatus {
 }
 
 export function routeStatus(e: RibEntry): RouteStatus {
-  const mp = new Set(e.multipath);
+  // A one-path "ECMP set" is just the best path: mark multipath only when traffic is really split.
+  const mp = new Set(e.multipath.length > 1 ? e.multipath : []);
   return { prefix: e.prefix, family: e.family, paths: e.paths.map((p) => pathStatus(p, p === e.best, mp.has(p))) };
 }
 

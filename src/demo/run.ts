@@ -4,7 +4,6 @@
 // holds: every pod reaches every pod without NAT, nodes reach pods, the ToR and every node learned
 // every podCIDR. Everything it creates is removed on exit, failure or signal.
 import { request } from 'node:http';
-import { createServer, connect, type Server } from 'node:net';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { demoPlan, type DemoPlan, type DemoPod } from './plan.js';
 import { clusterFile, torBirdConfig } from './files.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { CNI_FILE_NAME } from '../routing/podnet/cni.js';
+import { forwardTcpToUnix, type Forwarder } from '../lab/forward.js';
 
 export interface DemoOptions {
   nodes: number;
@@ -205,24 +205,14 @@ export async function torPrefixes(w: DemoWorld): Promise<Set<string>> {
 
 /** Local TCP forwarders 127.0.0.1:<port> → each agent's unix socket, so a browser can open the dashboard. */
 export async function statusForwarders(w: DemoWorld, firstPort: number): Promise<{ urls: Map<string, string>; close(): void }> {
-  const servers: Server[] = [];
+  const fwds: Forwarder[] = [];
   const urls = new Map<string, string>();
-  let port = firstPort;
-  for (const n of w.plan.nodes) {
-    const sock = w.sockets.get(n.name)!;
-    const server = createServer((c) => {
-      const up = connect(sock);
-      c.pipe(up).pipe(c);
-      const end = () => (c.destroy(), up.destroy());
-      c.on('error', end);
-      up.on('error', end);
-    });
-    await new Promise<void>((r, j) => server.once('error', j).listen(port, '127.0.0.1', () => r()));
-    servers.push(server);
-    urls.set(n.name, `http://127.0.0.1:${port}/`);
-    port++;
+  for (const [i, n] of w.plan.nodes.entries()) {
+    const f = await forwardTcpToUnix(w.sockets.get(n.name)!, firstPort + i);
+    fwds.push(f);
+    urls.set(n.name, f.url);
   }
-  return { urls, close: () => servers.forEach((s) => s.close()) };
+  return { urls, close: () => fwds.forEach((f) => void f.close()) };
 }
 
 export function formatTable(results: CheckResult[]): string {
