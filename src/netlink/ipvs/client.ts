@@ -30,10 +30,12 @@ export class IpvsClient {
 
   async info(): Promise<IpvsInfo> {
     const [r] = await this.transport.request(msg.getInfo());
+    if (!r) throw new Error('IPVS GET_INFO: no reply');
     return msg.parseInfoReply(r);
   }
   async timeouts(): Promise<IpvsTimeouts> {
     const [r] = await this.transport.request(msg.getConfig());
+    if (!r) throw new Error('IPVS GET_CONFIG: no reply');
     return msg.parseConfigReply(r);
   }
   async setTimeouts(t: IpvsTimeouts): Promise<void> {
@@ -45,6 +47,7 @@ export class IpvsClient {
   }
   async getService(id: ServiceId): Promise<IpvsServiceEntry> {
     const [r] = await this.transport.request(msg.getService(id));
+    if (!r) throw new Error('IPVS GET_SERVICE: ACK without the service');
     return msg.parseServiceReply(r);
   }
   async listDestinations(id: ServiceId): Promise<IpvsDestinationEntry[]> {
