@@ -111,8 +111,8 @@ test('compiled rules decide like the NetworkPolicy semantics (random clusters an
       if (pkt.src === pkt.dst) continue;
       if (allowed(s, pkt) !== reference(v, pkt)) throw new Error(`disagree on ${JSON.stringify(pkt)}: compiled ${allowed(s, pkt)}`);
     }
-  }), { numRuns: 400 });
-});
+  }), { numRuns: Number(process.env.NETPOL_FC_RUNS ?? 400) });
+}, 60_000);
 
 test('incremental compilation equals a fresh compile after every change', () => {
   fc.assert(fc.property(fc.array(clusterArb, { minLength: 2, maxLength: 6 }), fc.integer({ min: 0, max: 100 }), (views, seed) => {
@@ -128,7 +128,7 @@ test('incremental compilation equals a fresh compile after every change', () => 
       prev = v;
     }
   }), { numRuns: 200 });
-});
+}, 60_000);
 
 test('incremental compilation over single-pod edits equals a fresh compile', () => {
   fc.assert(fc.property(clusterArb, fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), labelsArb, fc.boolean()), { maxLength: 8 }), (v0, edits) => {
@@ -145,4 +145,4 @@ test('incremental compilation over single-pod edits equals a fresh compile', () 
       expect(c.compile(v)).toEqual(compile(v, { nodeName: NODE }));
     }
   }), { numRuns: 300 });
-});
+}, 60_000);
