@@ -51,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
         return await status(argv.slice(1));
       case 'demo':
         return await (await import('../demo/command.js')).demoCommand(argv.slice(1));
+      case 'cleanup':
+        return await (await import('./cleanup.js')).cleanupCommand(argv.slice(1));
       default:
         throw new UsageError(`unknown command "${cmd}"\n${USAGE}`);
     }
