@@ -12,6 +12,10 @@ import { peersStatus, ribSummary, routesPage } from './bgp-status.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { startObserveServer, type ObserveServer } from '../observe/server.js';
 import type { FibStatus, StatusProvider } from '../observe/status.js';
+import type { EventRecorder } from '../cluster/kubernetes/events.js';
+import type { ServiceAdvertiseFlags } from '../routing/service-routes.js';
+import { shapeBgpStatus } from './node-status.js';
+import { StatusPublisher } from './status-publisher.js';
 
 export interface AgentOptions {
   nodeName: string;
@@ -24,13 +28,25 @@ export interface AgentOptions {
   gracefulRestart?: { restartTime: number };
   http?: { host: string; port: number } | { path: string };
   version: string;
+  /** Kubernetes Events for configuration problems (absent with a cluster file). */
+  k8sEvents?: EventRecorder;
+  /** Writes the node's BGP status annotation (absent with a cluster file). */
+  statusWriter?: (text: string) => Promise<void>;
+  /** Rate limits of the status annotation (tests shorten them). */
+  statusIntervals?: { minMs: number; maxMs: number };
+  /** Service VIP advertisement to external peers. */
+  services?: ServiceAdvertiseFlags;
 }
+
+/** The Event reason for an annotation that was rejected (the log line carries the same text). */
+export const INVALID_ANNOTATION = 'InvalidAnnotation';
 
 export class Agent {
   readonly routing: RoutingController;
   private server?: ObserveServer;
   private metrics?: Metrics;
   private readonly startedAt = new Date();
+  private publisher?: StatusPublisher;
 
   constructor(private readonly opts: AgentOptions) {
     this.routing = new RoutingController({
@@ -40,7 +56,20 @@ export class Agent {
       fib: opts.fib,
       podNetwork: opts.podNetwork ? new PodNetwork({ ...opts.podNetwork, log: opts.log.child({ component: 'podnet' }) }) : undefined,
       speaker: opts.gracefulRestart ? { gracefulRestart: { restartTime: opts.gracefulRestart.restartTime, restarting: false, forwarding: true } } : undefined,
+      services: opts.services,
     });
+    const recorder = opts.k8sEvents;
+    if (recorder) {
+      this.routing.on('problem', (p) => {
+        if (!p.annotation) return; // e.g. "node not in the view yet": not about an object's annotation
+        // Every agent parses every node's annotations; only the node's own agent reports on it,
+        // or a bad annotation would get one Event per node in the cluster.
+        if (p.node !== opts.nodeName) return;
+        const message = `annotation ${p.annotation}: ${p.reason}; keeping the last good setting`;
+        if (p.object) recorder.warning({ kind: p.object.kind, namespace: p.object.namespace, name: p.object.name }, INVALID_ANNOTATION, message);
+        else recorder.warning({ kind: 'Node', name: p.node }, INVALID_ANNOTATION, message);
+      });
+    }
     this.routing.on('synced', () => {
       const ms = this.routing.status().lastSyncMs;
       if (ms !== undefined) this.metrics?.observeSync('routing', ms / 1000);
@@ -88,10 +117,25 @@ export class Agent {
     }
     await this.opts.source.start();
     await this.routing.start();
+    if (this.opts.statusWriter) {
+      const r = this.routing;
+      this.publisher = new StatusPublisher({
+        compute: () => {
+          const d = r.status().desired;
+          if (!d || !r.speaker) return undefined; // nothing true to say before the first sync
+          return shapeBgpStatus({ asn: d.asn, routerId: d.routerId, peers: peersStatus(r.speaker), ...(this.opts.fib ? { fib: this.opts.fib.status() } : {}) });
+        },
+        write: this.opts.statusWriter,
+        log: this.opts.log.child({ component: 'status' }),
+        ...(this.opts.statusIntervals ? { minIntervalMs: this.opts.statusIntervals.minMs, maxIntervalMs: this.opts.statusIntervals.maxMs } : {}),
+      });
+      this.publisher.start();
+    }
   }
 
   /** keepRoutes: leave kernel routes in place (graceful restart / upgrade); false withdraws everything. */
   async stop(keepRoutes: boolean): Promise<void> {
+    this.publisher?.stop();
     await this.routing.stop({ keepRoutes });
     await this.opts.source.stop();
     await this.server?.close();

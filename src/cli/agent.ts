@@ -13,10 +13,21 @@ import { VERSION } from './version.js';
 import { createKernelFib } from '../routing/kernel-fib.js';
 import { PODROUTE_RTPROT_DEFAULT } from '../netlink/route/protocol.js';
 import { DEFAULT_OBSERVE_PORT } from '../observe/server.js';
+import { KubernetesClusterSource, loadKubeConfig } from '../cluster/kubernetes/source.js';
+import { KubernetesEventRecorder, kubernetesEventApi } from '../cluster/kubernetes/events.js';
+import { nodeAnnotationWriter } from '../cluster/kubernetes/node-annotation.js';
+import { BGP_STATUS_ANNOTATION } from '../agent/node-status.js';
 
 const SPEC = {
   'node-name': { type: 'string', help: 'this node (default $NODE_NAME, then the hostname)' },
   'cluster-file': { type: 'string', help: 'read the cluster from this YAML file of Kubernetes objects (standalone/demo)' },
+  kubeconfig: { type: 'string', help: 'kubeconfig of the API server (default: in-cluster service account)' },
+  'advertise-cluster-ip': { type: 'boolean', help: 'advertise service ClusterIPs to external peers', default: false },
+  'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
+  'advertise-loadbalancer-ip': { type: 'boolean', help: 'advertise LoadBalancer ingress IPs to external peers', default: true },
+  'status-annotation': { type: 'boolean', help: `publish BGP status as the node annotation ${BGP_STATUS_ANNOTATION}`, default: true },
+  'status-min-interval': { type: 'string', help: 'seconds between status annotation writes, at least', default: '5' },
+  'status-max-interval': { type: 'string', help: 'seconds between status annotation writes, at most', default: '60' },
   'cluster-asn': { type: 'string', help: 'ASN of nodes without a node.asn annotation', default: '64512' },
   'nodes-full-mesh': { type: 'boolean', help: 'iBGP full mesh between nodes', default: true },
   'bgp-port': { type: 'string', help: 'BGP port between nodes', default: '179' },
@@ -39,7 +50,7 @@ const SPEC = {
   'log-level': { type: 'string', help: 'debug, info, warn or error', default: 'info' },
 } satisfies FlagSpec;
 
-export const AGENT_USAGE = `usage: podroute agent --cluster-file FILE [flags]\n${flagHelp(SPEC)}\n`;
+export const AGENT_USAGE = `usage: podroute agent [--kubeconfig FILE | --cluster-file FILE] [flags]\n${flagHelp(SPEC)}\n`;
 
 function int(v: string | undefined, flag: string, min: number, max: number): number {
   const n = Number(v);
@@ -74,8 +85,30 @@ export async function agentCommand(argv: string[]): Promise<number> {
   });
 
   let source: ClusterSource;
+  let k8sEvents: KubernetesEventRecorder | undefined;
+  let statusWriter: ((text: string) => Promise<void>) | undefined;
+  if (flags['cluster-file'] && flags.kubeconfig) throw new UsageError('--cluster-file and --kubeconfig exclude each other');
   if (flags['cluster-file']) source = new FileClusterSource({ path: flags['cluster-file'], log: log.child({ component: 'cluster' }) });
-  else throw new UsageError(`--cluster-file is required (the Kubernetes API source is not built yet)\n${AGENT_USAGE}`);
+  else {
+    let kc;
+    try {
+      kc = loadKubeConfig(flags.kubeconfig);
+    } catch (err) {
+      const where = flags.kubeconfig ? `--kubeconfig ${flags.kubeconfig}` : 'the in-cluster service account (no --kubeconfig or --cluster-file given)';
+      throw new UsageError(`cannot load ${where}: ${(err as Error).message}`);
+    }
+    // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs).
+    source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'] });
+    k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
+    if (flags['status-annotation']) statusWriter = nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION);
+  }
+  const seconds = (flag: 'status-min-interval' | 'status-max-interval'): number => {
+    const n = Number(flags[flag]);
+    if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new UsageError(`--${flag} must be a number of seconds in (0, 86400], got "${flags[flag]}"`);
+    return n * 1000;
+  };
+  const statusIntervals = { minMs: seconds('status-min-interval'), maxMs: seconds('status-max-interval') };
+  if (statusIntervals.minMs > statusIntervals.maxMs) throw new UsageError('--status-min-interval must not exceed --status-max-interval');
 
   const httpFlag = flags.http ?? '';
   const http = httpFlag === '' ? undefined : httpFlag.startsWith('unix:') ? { path: httpFlag.slice(5) } : parseHostPort(httpFlag, 'http');
@@ -93,6 +126,10 @@ export async function agentCommand(argv: string[]): Promise<number> {
     fib,
     http,
     gracefulRestart: grTime > 0 ? { restartTime: grTime } : undefined,
+    k8sEvents,
+    statusWriter,
+    statusIntervals,
+    services: { clusterIP: flags['advertise-cluster-ip'], externalIP: flags['advertise-external-ip'], loadBalancerIP: flags['advertise-loadbalancer-ip'] },
     routing: {
       nodeName,
       clusterAsn: parseAsnText(flags['cluster-asn'] ?? '64512'),

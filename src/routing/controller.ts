@@ -7,12 +7,13 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterSource } from '../cluster/source.js';
 import { Speaker, type SpeakerConfig } from '../bgp/speaker/speaker.js';
-import type { BestChange } from '../bgp/rib/index.js';
+import type { BestChange, ExportFilter } from '../bgp/rib/index.js';
 import type { Logger } from '../util/log.js';
 import { computeRouting, RoutingConfigError, type DesiredPeer, type LastGoodAnnotations, type RoutingDesired, type RoutingFlags } from './desired.js';
 import { makeExportFilter, makeImportFilter, type PolicySnapshot } from './policy.js';
 import { fibRouteFor, type FibPort, type FibRoute } from './fib-port.js';
 import type { PodNetwork } from './podnet/pod-network.js';
+import { computeServiceRoutes, type ServiceAdvertiseFlags, type ServiceRoutes } from './service-routes.js';
 
 export interface RoutingControllerOptions {
   source: ClusterSource;
@@ -24,12 +25,16 @@ export interface RoutingControllerOptions {
   /** Speaker settings not derived from the cluster (graceful restart, ECMP width). */
   speaker?: Pick<SpeakerConfig, 'gracefulRestart' | 'maxPaths'>;
   debounceMs?: number;
+  /** Advertise service VIPs to external peers (absent: none are advertised). */
+  services?: ServiceAdvertiseFlags;
 }
 
 export interface RoutingProblem {
   node: string;
   annotation?: string;
   reason: string;
+  /** Set when the problem is on another object than the node (a Service's annotation). */
+  object?: { kind: 'Service'; namespace: string; name: string };
 }
 
 export interface RoutingStatus {
@@ -46,6 +51,8 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
   private desired?: RoutingDesired;
   private lastGood: LastGoodAnnotations = new Map();
   private readonly originated = new Set<string>();
+  private services: ServiceRoutes = { advertise: [], reject: [], errors: [] };
+  private serviceVips = new Set<string>();
   private readonly fibRoutes = new Map<string, FibRoute>();
   private policy: PolicySnapshot = emptyPolicy();
   private peerKinds = new Map<string, DesiredPeer['kind']>();
@@ -129,14 +136,24 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
       this.reportProblems([{ node: this.opts.flags.nodeName, reason: err.message }]);
       return;
     }
-    this.reportProblems(desired.errors.map((e) => ({ node: e.node, annotation: e.annotation, reason: e.reason })));
+    const prevServices = this.services;
+    if (this.opts.services) this.services = computeServiceRoutes(view, this.opts.flags.nodeName, this.opts.services);
+    this.serviceVips = new Set(this.services.advertise);
+    this.reportProblems([
+      ...desired.errors.map((e) => ({ node: e.node, annotation: e.annotation, reason: e.reason })),
+      ...this.services.errors.map((e) => {
+        const [namespace, name] = e.service.split('/');
+        return { node: this.opts.flags.nodeName, annotation: e.annotation, reason: e.reason, object: { kind: 'Service' as const, namespace, name } };
+      }),
+    ]);
 
     const prev = this.desired;
     this.desired = desired;
     this.peerKinds = new Map(desired.peers.map((p) => [p.address, p.kind]));
     this.policy = {
       ownPrefixes: desired.originate,
-      importReject: desired.policy.importReject,
+      // Service VIPs are ours (IPVS answers them on every node): never import one from a peer.
+      importReject: [...desired.policy.importReject, ...this.services.reject],
       communities: desired.policy.communities,
       prepend: desired.policy.prepend,
       isReflector: desired.clusterId !== undefined,
@@ -150,10 +167,13 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     }
     await speaker.setPeers(desired.peers.map(toPeerConfig));
 
-    const want = new Set(desired.originate);
+    const want = new Set([...desired.originate, ...this.services.advertise]);
     for (const p of this.originated) if (!want.has(p)) (speaker.withdraw(p), this.originated.delete(p));
     for (const p of want) if (!this.originated.has(p)) (speaker.originate(p), this.originated.add(p));
     if (prev && policyChanged(prev, desired)) speaker.reevaluateExports();
+    // A new service VIP may already sit in the Adj-RIB-In as accepted: have peers re-send so the
+    // import filter sees it again.
+    if (this.services.reject.some((p) => !prevServices.reject.includes(p))) speaker.refreshAllInbound();
     if (prev && importPolicyChanged(prev, desired)) speaker.refreshAllInbound();
 
     try {
@@ -190,7 +210,7 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
         maxPaths: this.opts.speaker?.maxPaths,
         gracefulRestart: gr ? { ...gr, restarting } : undefined,
         importFilter: makeImportFilter(() => this.policy),
-        exportFilter: makeExportFilter(() => this.policy),
+        exportFilter: this.serviceAwareExport(makeExportFilter(() => this.policy)),
       },
       { log: this.opts.log.child({ component: 'bgp' }) },
     );
@@ -199,6 +219,18 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     speaker.on('peerState', (peer, state, prev) => this.opts.log.info('peer state', { peer, state, prev }));
     this.speaker = speaker;
     await speaker.start();
+  }
+
+  /**
+   * Service VIPs go to external peers only, as kube-router does (its export policy matches
+   * servicevipsdefinedset only with externalpeerset): every node answers a VIP through IPVS itself,
+   * so telling other nodes would only draw their traffic off-node.
+   */
+  private serviceAwareExport(base: ExportFilter): ExportFilter {
+    return (peer, prefix, path, attrs) => {
+      if (path.peerId === null && this.serviceVips.has(prefix) && this.peerKinds.get(peer.id) !== 'external') return null;
+      return base(peer, prefix, path, attrs);
+    };
   }
 
   private onBestChanges(changes: BestChange[]): void {
@@ -238,7 +270,7 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     this.st.problems = problems;
     const now = new Set<string>();
     for (const p of problems) {
-      const key = `${p.node}|${p.annotation ?? ''}|${p.reason}`;
+      const key = `${p.object ? `${p.object.namespace}/${p.object.name}` : p.node}|${p.annotation ?? ''}|${p.reason}`;
       now.add(key);
       if (this.lastProblems.has(key)) continue; // report each distinct problem once, not every sync
       this.opts.log.warn('routing configuration problem; keeping the last good setting', { ...p });

@@ -4,6 +4,7 @@
 // compact the history, drop watches, fail requests, restart on the same port).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { rmSync } from 'node:fs';
 
 export type KubeObject = { apiVersion?: string; kind?: string; metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string; [k: string]: unknown }; [k: string]: unknown };
 
@@ -48,6 +49,8 @@ export interface RequestRecord {
 export class FakeApiServer {
   private server?: Server;
   private port = 0;
+  /** Set when serving on a unix socket instead of loopback TCP. */
+  private socketPath?: string;
   private rv = 100;
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly history = new Map<string, WatchEvent[]>();
@@ -69,15 +72,26 @@ export class FakeApiServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(port = this.port): Promise<string> {
+  /**
+   * Serves on loopback TCP (`port`, 0 = any), or on a unix socket (`{ path }`): a socket file is
+   * reachable from every network namespace, so agents in test namespaces reach this server through
+   * a forwarder of their own (see test/integration/k8s). A restart reuses the same port or path.
+   */
+  async start(where: number | { path: string } = this.socketPath ? { path: this.socketPath } : this.port): Promise<string> {
     const server = createServer((req, res) => this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    if (typeof where === 'number') {
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(where, '127.0.0.1', () => resolve()));
+      this.port = (server.address() as AddressInfo).port;
+    } else {
+      rmSync(where.path, { force: true }); // a stale socket file from a killed run
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(where.path, () => resolve()));
+      this.socketPath = where.path;
+    }
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
     return this.url;
   }
 
@@ -92,10 +106,10 @@ export class FakeApiServer {
   }
 
   /** A kubeconfig document pointing at this server (plain http needs skipTLSVerify). */
-  kubeconfig(): string {
+  kubeconfig(server = this.url): string {
     return JSON.stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'fake',
-      clusters: [{ name: 'fake', cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
+      clusters: [{ name: 'fake', cluster: { server, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'u', user: { token: 'test' } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'u' } }],
     });
