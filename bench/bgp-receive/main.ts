@@ -1,9 +1,10 @@
 // BGP receive benchmark (method: notes/bgp-baselines.md).
-// usage: node dist/bench/bgp-receive/main.js [--prefixes 1000000] [--runs 3] [--receivers bird,frr,gobgp,podroute] [--timeout 600] [--method idle|poll]
+// usage: node dist/bench/bgp-receive/main.js [--prefixes 1000000] [--runs 3] [--receivers bird,frr,gobgp,podroute] [--timeout 600] [--method idle|poll] [--json out.json]
+import { writeFileSync } from 'node:fs';
 import { measure, type Method, type RunResult } from './measure.js';
 import { RECEIVERS } from './receivers.js';
 
-interface Args { prefixes: number; runs: number; receivers: string[]; timeout: number; method: Method }
+interface Args { prefixes: number; runs: number; receivers: string[]; timeout: number; method: Method; json?: string }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { prefixes: 1_000_000, runs: 3, receivers: ['bird', 'frr', 'gobgp', 'podroute'], timeout: 600, method: 'idle' };
@@ -14,6 +15,7 @@ function parseArgs(argv: string[]): Args {
       case '--runs': a.runs = Number(v); i++; break;
       case '--receivers': a.receivers = v.split(','); i++; break;
       case '--timeout': a.timeout = Number(v); i++; break;
+      case '--json': a.json = v; i++; break;
       case '--method': if (v !== 'idle' && v !== 'poll') throw new Error('--method is idle or poll'); a.method = v; i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
@@ -54,6 +56,10 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---|');
   for (const [name, s] of summary) {
     console.log(`| ${name} | ${s.seconds.toFixed(3)} s | ${fmtRate(args.prefixes / s.seconds)} | ${fmtBytes(s.rss)} | ${s.runs.map((x) => x.toFixed(3)).join(', ')} |`);
+  }
+  if (args.json) {
+    const results = [...summary].map(([receiver, s]) => ({ receiver, prefixes: args.prefixes, seconds: s.seconds, prefixesPerSecond: args.prefixes / s.seconds, peakRssBytes: s.rss, runs: s.runs }));
+    writeFileSync(args.json, `${JSON.stringify({ method: args.method, results }, null, 2)}\n`);
   }
   const pr = summary.get('podroute');
   if (pr) {
