@@ -46,15 +46,3 @@ export function deltaSet(name: string, from: readonly string[], to: readonly str
 export function destroySet(name: string): string[] {
   return [`destroy ${name}`];
 }
-
-/** Parse `ipset save` (or `ipset list -o save`) output into name → members. */
-export function parseSave(text: string): Map<string, { type: string; members: string[] }> {
-  const out = new Map<string, { type: string; members: string[] }>();
-  for (const line of text.split('\n')) {
-    const t = line.trim().split(/\s+/);
-    if (t[0] === 'create') out.set(t[1], { type: t[2], members: [] });
-    else if (t[0] === 'add') out.get(t[1])?.members.push(t.slice(2).join(' '));
-  }
-  for (const v of out.values()) v.members.sort();
-  return out;
-}

@@ -28,9 +28,3 @@ export interface DesiredState {
 export function emptyFamilyState(): FamilyState {
   return { sets: new Map(), chains: new Map() };
 }
-
-export function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,4 +1,4 @@
-import { deltaSet, parseSave, replaceSet, tempName } from '../../../src/netfilter/ipset-restore.js';
+import { deltaSet, replaceSet, tempName } from '../../../src/netfilter/ipset-restore.js';
 import { dropCounters, listedChains, renderFilter } from '../../../src/netfilter/iptables-restore.js';
 import { countRules } from '../../../src/netfilter/backend.js';
 
@@ -25,12 +25,6 @@ test('deltaSet touches only the difference, and re-adds a member whose nomatch f
   expect(deltaSet('s', ['a', 'b'], ['b', 'c'])).toEqual(['del s a -exist', 'add s c -exist']);
   expect(deltaSet('s', ['10.0.0.0/8 nomatch'], ['10.0.0.0/8'])).toEqual(['del s 10.0.0.0/8 -exist', 'add s 10.0.0.0/8 -exist']);
   expect(deltaSet('s', ['a'], ['a'])).toEqual([]);
-});
-
-test('parseSave reads ipset save output', () => {
-  const m = parseSave('create s hash:net family inet hashsize 1024 maxelem 65536 bucketsize 12\nadd s 10.1.0.0/16 nomatch\nadd s 10.0.0.0/8\ncreate t hash:ip family inet\n');
-  expect(m.get('s')).toEqual({ type: 'hash:net', members: ['10.0.0.0/8', '10.1.0.0/16 nomatch'] });
-  expect(m.get('t')!.members).toEqual([]);
 });
 
 test('renderFilter rewrites only named chains, flushes before deleting', () => {
