@@ -38,7 +38,7 @@ async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const summary = new Map<string, { seconds: number; rss: number; runs: number[] }>();
+  const summary = new Map<string, { seconds: number; cpu: number; rss: number; runs: number[] }>();
   for (const name of args.receivers) {
     const r = RECEIVERS[name];
     const why = await r.unavailable();
@@ -46,25 +46,25 @@ async function main(): Promise<void> {
     const runs: RunResult[] = [];
     for (let i = 0; i < args.runs; i++) {
       const res = await withDeadline(measure(r, args.prefixes, args.timeout, args.method), (args.timeout + 120) * 1000, `${name} run ${i + 1}`);
-      console.log(`${name} run ${i + 1}: ${res.seconds.toFixed(3)} s, peak RSS ${fmtBytes(res.peakRssBytes)}`);
+      console.log(`${name} run ${i + 1}: ${res.seconds.toFixed(3)} s, CPU ${res.cpuSeconds.toFixed(3)} s, peak RSS ${fmtBytes(res.peakRssBytes)}`);
       runs.push(res);
     }
-    summary.set(name, { seconds: median(runs.map((x) => x.seconds)), rss: median(runs.map((x) => x.peakRssBytes)), runs: runs.map((x) => x.seconds) });
+    summary.set(name, { seconds: median(runs.map((x) => x.seconds)), cpu: median(runs.map((x) => x.cpuSeconds)), rss: median(runs.map((x) => x.peakRssBytes)), runs: runs.map((x) => x.seconds) });
   }
   console.log(`\nreceive ${args.prefixes.toLocaleString('en')} IPv4 prefixes, median of ${args.runs} run(s), completion by ${args.method === 'idle' ? 'quiescence' : 'polling'}\n`);
-  console.log('| receiver | time to full RIB | prefixes/s | peak RSS | runs (s) |');
-  console.log('|---|---:|---:|---:|---|');
+  console.log('| receiver | time to full RIB | prefixes/s | CPU time | peak RSS | runs (s) |');
+  console.log('|---|---:|---:|---:|---:|---|');
   for (const [name, s] of summary) {
-    console.log(`| ${name} | ${s.seconds.toFixed(3)} s | ${fmtRate(args.prefixes / s.seconds)} | ${fmtBytes(s.rss)} | ${s.runs.map((x) => x.toFixed(3)).join(', ')} |`);
+    console.log(`| ${name} | ${s.seconds.toFixed(3)} s | ${fmtRate(args.prefixes / s.seconds)} | ${s.cpu.toFixed(3)} s | ${fmtBytes(s.rss)} | ${s.runs.map((x) => x.toFixed(3)).join(', ')} |`);
   }
   if (args.json) {
-    const results = [...summary].map(([receiver, s]) => ({ receiver, prefixes: args.prefixes, seconds: s.seconds, prefixesPerSecond: args.prefixes / s.seconds, peakRssBytes: s.rss, runs: s.runs }));
+    const results = [...summary].map(([receiver, s]) => ({ receiver, prefixes: args.prefixes, seconds: s.seconds, prefixesPerSecond: args.prefixes / s.seconds, cpuSeconds: s.cpu, peakRssBytes: s.rss, runs: s.runs }));
     writeFileSync(args.json, `${JSON.stringify({ method: args.method, results }, null, 2)}\n`);
   }
   const pr = summary.get('podroute');
   if (pr) {
-    console.log('\npodroute relative to (time ×, peak RSS ×; below 1 = podroute better):');
-    for (const [name, s] of summary) if (name !== 'podroute') console.log(`  ${name}: time ${(pr.seconds / s.seconds).toFixed(2)}×, RSS ${(pr.rss / s.rss).toFixed(2)}×`);
+    console.log('\npodroute relative to (time ×, CPU ×, peak RSS ×; below 1 = podroute better):');
+    for (const [name, s] of summary) if (name !== 'podroute') console.log(`  ${name}: time ${(pr.seconds / s.seconds).toFixed(2)}×, CPU ${(pr.cpu / s.cpu).toFixed(2)}×, RSS ${(pr.rss / s.rss).toFixed(2)}×`);
   }
 }
 
