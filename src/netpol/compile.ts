@@ -131,9 +131,14 @@ class CompileRun {
     fam: Family, name: string, spec: Omit<SetSpec, 'members'>, members: () => Iterable<string>, dep?: string, patch?: Patch,
   ): void {
     const prev = dep === undefined ? undefined : this.setCache.get(name);
+    if (prev && prev.dep === dep && prev.spec.type === spec.type) {
+      // Unchanged: the very same array, and no new cache entry to allocate.
+      prev.gen = this.gen;
+      this.out[fam].sets.set(name, prev.spec);
+      return;
+    }
     let set: SetSpec;
-    if (prev && prev.dep === dep && prev.spec.type === spec.type) set = prev.spec;
-    else if (
+    if (
       // Patching is exact only when the same entries (same selectors, ports) moved on by the pod
       // changes since the previous compile; a changed rule or selector means a rebuild.
       prev && patch && prev.gen === this.gen - 1 && prev.spec.type === spec.type && shapeOf(prev.dep) === shapeOf(dep!)
@@ -192,7 +197,7 @@ class CompileRun {
       const name = ipBlockSetName(pol.namespace, pol.name, dir, ri, pi, fam);
       const members = netMembers(peer.ipBlock.cidr, fam);
       for (const ex of peer.ipBlock.except) if (familyOf(ex) === fam) members.push(`${ex} nomatch`);
-      this.addSet(fam, name, { type: 'hash:net', family: fam }, () => members);
+      this.addSet(fam, name, { type: 'hash:net', family: fam }, () => members, `${fam}|${members.join(',')}`);
       out.push(`-m set --match-set ${name} ${flag}`);
     });
     return out;
