@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Family } from '../bgp/wire/types.js';
 import { normalizePrefix } from '../bgp/wire/index.js';
 import type { PeerConfig } from '../bgp/speaker/peer-config.js';
+import { passwordProblem } from '../bgp/security/md5sig.js';
+import type { MaxPrefixes } from '../bgp/security/max-prefix.js';
 import {
   ConfigError, expectObj, onlyKeys, optArray, optBool, optInt, optIp, optString, parseAsn, reqIp, join,
 } from '../config/validate.js';
@@ -23,6 +25,7 @@ const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTim
 const PEER_KEYS = [
   'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
   'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
+  'password', 'ttlSecurity', 'ebgpMultihop', 'maxPrefixes', 'maxPrefixAction', 'maxPrefixRestartSeconds',
 ] as const;
 const FAMILIES: Family[] = ['ipv4-unicast', 'ipv6-unicast'];
 
@@ -100,7 +103,47 @@ function parsePeer(v: unknown, path: string): PeerConfig {
     nextHopSelf: optBool(o, 'nextHopSelf', path),
     rrClient: optBool(o, 'rrClient', path),
     localAsn: o.localAsn === undefined ? undefined : parseAsn(o.localAsn, join(path, 'localAsn')),
+    ...parsePeerSecurity(o, path),
   };
   // Drop undefined keys so configs compare and print cleanly.
   return Object.fromEntries(Object.entries(pc).filter(([, x]) => x !== undefined)) as unknown as PeerConfig;
+}
+
+/** The security keys of one peer: TCP MD5, GTSM / multihop TTL, maximum prefixes. */
+function parsePeerSecurity(o: Record<string, unknown>, path: string): Partial<PeerConfig> {
+  let password: string | undefined;
+  if (o.password !== undefined && o.password !== null) {
+    // Never echo the value: it is a secret (and a YAML number would be one too).
+    if (typeof o.password !== 'string') throw new ConfigError(join(path, 'password'), 'must be a string (quote it in YAML)');
+    const problem = passwordProblem(o.password);
+    if (problem) throw new ConfigError(join(path, 'password'), problem);
+    password = o.password;
+  }
+  const ttlSecurity = optBool(o, 'ttlSecurity', path);
+  const ebgpMultihop = optInt(o, 'ebgpMultihop', path, 1, 255);
+  if (ttlSecurity && ebgpMultihop !== undefined) {
+    throw new ConfigError(join(path, 'ebgpMultihop'), 'cannot be combined with ttlSecurity (GTSM always sends TTL 255)');
+  }
+  let maxPrefixes: MaxPrefixes | undefined;
+  if (o.maxPrefixes !== undefined && o.maxPrefixes !== null) {
+    const mp = expectObj(o.maxPrefixes, join(path, 'maxPrefixes'));
+    onlyKeys(mp, join(path, 'maxPrefixes'), FAMILIES);
+    maxPrefixes = {};
+    for (const f of FAMILIES) {
+      const n = optInt(mp, f, join(path, 'maxPrefixes'), 1, 4294967295);
+      if (n !== undefined) maxPrefixes[f] = n;
+    }
+  }
+  const action = o.maxPrefixAction;
+  if (action !== undefined && action !== 'warn' && action !== 'cease') {
+    throw new ConfigError(join(path, 'maxPrefixAction'), "must be 'warn' or 'cease'");
+  }
+  const restart = optInt(o, 'maxPrefixRestartSeconds', path, 1, 65535);
+  if (!maxPrefixes && (action !== undefined || restart !== undefined)) {
+    throw new ConfigError(join(path, 'maxPrefixes'), 'is required with maxPrefixAction or maxPrefixRestartSeconds');
+  }
+  if (action === 'warn' && restart !== undefined) {
+    throw new ConfigError(join(path, 'maxPrefixRestartSeconds'), "has no effect with maxPrefixAction 'warn'");
+  }
+  return { password, ttlSecurity, ebgpMultihop, maxPrefixes, maxPrefixAction: action as 'warn' | 'cease' | undefined, maxPrefixRestartSeconds: restart };
 }

@@ -11,7 +11,11 @@ export interface PodrouteSpeakerConfig {
   asn: number;
   routerId: string;
   listen?: { address: string; port?: number };
-  peers: { address: string; asn: number; port?: number; holdTime?: number; families?: string[]; passive?: boolean; nextHop6?: string; localAddress?: string }[];
+  peers: {
+    address: string; asn: number; port?: number; holdTime?: number; families?: string[]; passive?: boolean; nextHop6?: string; localAddress?: string;
+    connectRetryTime?: number; password?: string; ttlSecurity?: boolean; ebgpMultihop?: number;
+    maxPrefixes?: Record<string, number>; maxPrefixAction?: 'warn' | 'cease'; maxPrefixRestartSeconds?: number;
+  }[];
   originate?: string[];
 }
 

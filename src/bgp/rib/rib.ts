@@ -73,6 +73,8 @@ interface PeerState {
   info: PeerInfo;
   /** Accepted paths in the Loc-RIB (per prefix and path id). */
   accepted: number;
+  /** `accepted` split by family (maximum-prefix limits are per family). */
+  acceptedByFamily: Record<Family, number>;
   /** Received but not eligible: "prefix" or "prefix#pathId" → path. */
   rejected: Map<string, Path>;
   routerId: string;
@@ -143,7 +145,7 @@ export class Rib {
 
   addPeer(p: PeerInfo): void {
     if (this.peers.has(p.id)) return this.updatePeer(p);
-    this.peers.set(p.id, { info: p, accepted: 0, rejected: new Map(), routerId: p.routerId ?? p.address, out: null });
+    this.peers.set(p.id, { info: p, accepted: 0, acceptedByFamily: { 'ipv4-unicast': 0, 'ipv6-unicast': 0 }, rejected: new Map(), routerId: p.routerId ?? p.address, out: null });
   }
 
   /**
@@ -222,6 +224,7 @@ export class Rib {
     }
     this.dropPeerPaths(id, () => true);
     st.accepted = 0;
+    st.acceptedByFamily = { 'ipv4-unicast': 0, 'ipv6-unicast': 0 };
     st.rejected.clear();
   }
 
@@ -245,6 +248,8 @@ export class Rib {
       if (!hit) continue;
       const next = old.filter((p) => !(p.peerId === id && which(p)));
       removed += old.length - next.length;
+      const st = this.peers.get(id);
+      if (st) st.acceptedByFamily[e.family] -= old.length - next.length;
       if (next.length === 0) this.removeEntry(e);
       else this.setPaths(e, next);
     }
@@ -282,8 +287,10 @@ export class Rib {
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i];
       const pathId = pathIds?.[i];
-      if (this.locRemove(prefix, peerId, pathId) !== undefined) st.accepted--;
-      else if (st.rejected.size > 0) st.rejected.delete(adjInKey(prefix, pathId));
+      if (this.locRemove(prefix, peerId, pathId) !== undefined) {
+        st.accepted--;
+        st.acceptedByFamily[prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast']--;
+      } else if (st.rejected.size > 0) st.rejected.delete(adjInKey(prefix, pathId));
     }
   }
 
@@ -343,9 +350,15 @@ export class Rib {
       const path = shared !== null ? shared : variant(filter ? filter(info, prefix, attrs) : attrs, pathId);
       if (path.rejected === undefined) {
         if (rejected.size > 0) rejected.delete(adjInKey(prefix, pathId));
-        if (!this.locPut(prefix, family, path)) st.accepted++;
+        if (!this.locPut(prefix, family, path)) {
+          st.accepted++;
+          st.acceptedByFamily[family]++;
+        }
       } else {
-        if (this.locRemove(prefix, peerId, pathId) !== undefined) st.accepted--;
+        if (this.locRemove(prefix, peerId, pathId) !== undefined) {
+          st.accepted--;
+          st.acceptedByFamily[family]--;
+        }
         rejected.set(adjInKey(prefix, pathId), path);
       }
     }
@@ -630,6 +643,11 @@ export class Rib {
       const a = e.out?.[slot];
       if (a !== undefined) yield [e.prefix, a];
     }
+  }
+
+  /** The peer's accepted paths per family (what maximum-prefix limits count). */
+  acceptedByFamily(peerId: string): Record<Family, number> {
+    return { ...this.peer(peerId).acceptedByFamily };
   }
 
   peerCounters(peerId: string): PeerCounters {

@@ -7,7 +7,7 @@
 // collision rules (collision.ts) keep one. The session's state is that of its most advanced
 // connection, or Idle/Connect/Active when it has none that is connected.
 import { EventEmitter } from 'node:events';
-import net from 'node:net';
+import type net from 'node:net';
 import {
   BgpError,
   CEASE_ADMIN_SHUTDOWN,
@@ -44,6 +44,9 @@ import { sentNotificationReason } from './notification.js';
 import { buildOpen, configuredFamilies, validateConfig, type OpenBody } from './open.js';
 import { carriesShutdownCommunication, encodeShutdownCommunication } from './shutdown-communication.js';
 import { Timer } from './timer.js';
+import { connectSecured, transportSecurity } from './transport.js';
+import { passwordProblem } from '../security/md5sig.js';
+import { ttlConfigProblem } from '../security/ttl-policy.js';
 import {
   DEFAULT_CONNECT_RETRY_TIME,
   DEFAULT_PORT,
@@ -82,8 +85,12 @@ const OPEN = 1;
 const NOTIFICATION = 3;
 const KEEPALIVE = 4;
 
-function defaultConnect(c: ConnectParams): net.Socket {
-  return net.connect({ host: c.host, port: c.port, localAddress: c.localAddress });
+/** Config checks for the transport options (the rest is validateConfig in open.ts). */
+function validateTransport(cfg: SessionConfig): void {
+  const pw = cfg.password !== undefined ? passwordProblem(cfg.password) : undefined;
+  if (pw) throw new Error(`password ${pw}`);
+  const ttl = ttlConfigProblem(cfg);
+  if (ttl) throw new Error(ttl);
 }
 
 export class SessionCore extends EventEmitter<SessionEvents> {
@@ -110,10 +117,11 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   constructor(cfg: SessionConfig, opts: SessionOptions & { codec: SessionCodec }) {
     super();
     validateConfig(cfg);
+    validateTransport(cfg);
     this.cfg = cfg;
     this.ourOpen = buildOpen(cfg);
     this.clock = opts.clock ?? systemClock;
-    this.connectFn = opts.connect ?? defaultConnect;
+    this.connectFn = opts.connect ?? connectSecured;
     this.log = opts.log ?? silentLogger;
     this.codec = opts.codec;
     this.random = opts.random ?? Math.random;
@@ -164,12 +172,12 @@ export class SessionCore extends EventEmitter<SessionEvents> {
    * With `notify: false` the TCP connection is closed without a NOTIFICATION: that is how a
    * restarting speaker leaves (RFC 4724), so a graceful-restart peer keeps our routes meanwhile.
    */
-  stop(opts: { subcode?: number; text?: string; notify?: boolean } = {}): Promise<void> {
+  stop(opts: { subcode?: number; text?: string; notify?: boolean; data?: Uint8Array } = {}): Promise<void> {
     this.running = false;
     this.connectRetry.stop();
     this.idleHold.stop();
     const subcode = opts.subcode ?? CEASE_ADMIN_SHUTDOWN;
-    const data = opts.text && carriesShutdownCommunication(subcode) ? encodeShutdownCommunication(opts.text) : undefined;
+    const data = opts.data ?? (opts.text && carriesShutdownCommunication(subcode) ? encodeShutdownCommunication(opts.text) : undefined);
     const detail = opts.text ?? 'session stopped';
     const closing = this.closeAll(ERR_CEASE, subcode, data, detail, opts.notify ?? true);
     this.refreshState();
@@ -236,6 +244,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   /** Timers and description apply live; identity, transport and capability changes reset the session. */
   updateConfig(cfg: SessionConfig): 'applied' | 'reset' {
     validateConfig(cfg);
+    validateTransport(cfg);
     const old = this.cfg;
     this.cfg = cfg;
     this.ourOpen = buildOpen(cfg);
@@ -273,7 +282,7 @@ export class SessionCore extends EventEmitter<SessionEvents> {
 
   private connectOut(): void {
     if (this.conns.some((c) => c.dir === 'out')) return;
-    const params: ConnectParams = { host: this.cfg.peerAddress, port: this.cfg.port ?? DEFAULT_PORT, localAddress: this.cfg.localAddress };
+    const params: ConnectParams = { host: this.cfg.peerAddress, port: this.cfg.port ?? DEFAULT_PORT, localAddress: this.cfg.localAddress, ...transportSecurity(this.cfg) };
     this.connectRetry.start(jittered((this.cfg.connectRetryTime ?? DEFAULT_CONNECT_RETRY_TIME) * 1000, this.random));
     let sock: net.Socket;
     try {
@@ -583,6 +592,10 @@ function needsReset(a: SessionConfig, b: SessionConfig): boolean {
     (a.extendedMessage ?? true) !== (b.extendedMessage ?? true) ||
     configuredFamilies(a).join() !== configuredFamilies(b).join() ||
     JSON.stringify(a.gracefulRestart ?? null) !== JSON.stringify(b.gracefulRestart ?? null) ||
-    JSON.stringify(a.addPath ?? null) !== JSON.stringify(b.addPath ?? null)
+    JSON.stringify(a.addPath ?? null) !== JSON.stringify(b.addPath ?? null) ||
+    // The key and TTLs are fixed on a socket when it connects: new ones need a new connection.
+    a.password !== b.password ||
+    !!a.ttlSecurity !== !!b.ttlSecurity ||
+    a.ebgpMultihop !== b.ebgpMultihop
   );
 }

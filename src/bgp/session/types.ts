@@ -31,6 +31,12 @@ export interface SessionConfig {
   /** RFC 8654 (default true). */
   extendedMessage?: boolean;
   description?: string;
+  /** RFC 2385 TCP MD5 key shared with the peer (UTF-8, at most 80 bytes). */
+  password?: string;
+  /** GTSM (RFC 5082): send with TTL 255 and drop the peer's packets below TTL 254. */
+  ttlSecurity?: boolean;
+  /** eBGP multihop: send with this TTL (1..255) instead of eBGP's default 1. */
+  ebgpMultihop?: number;
 }
 
 export interface Negotiated {
@@ -82,6 +88,12 @@ export interface ConnectParams {
   host: string;
   port: number;
   localAddress?: string;
+  /** RFC 2385 key to install before the SYN (transport.ts). */
+  password?: string;
+  /** IP TTL to send with. */
+  ttl?: number;
+  /** Minimum TTL accepted from the peer (GTSM). */
+  minTtl?: number;
 }
 
 export const DEFAULT_PORT = 179;

@@ -4,6 +4,8 @@
 import net from 'node:net';
 import type { Logger } from '../../util/log.js';
 import { canonicalAddress } from './peer-config.js';
+import { listenerSecurity, type ListenerPeer } from './listener-security.js';
+import { setMd5Key, setMinTtl, setTtl, socketFamily, socketFd } from '../security/sockopt.js';
 
 export interface ListenerOptions {
   address: string;
@@ -16,6 +18,10 @@ export interface ListenerOptions {
 export class BgpListener {
   private server?: net.Server;
   rejected = 0;
+  /** Keys, TTL and minimum TTL currently on the listening socket. */
+  private keys = new Map<string, string>();
+  private ttl = -1;
+  private minTtl = 0;
   constructor(private readonly opts: ListenerOptions) {}
 
   listen(): Promise<{ address: string; port: number }> {
@@ -39,6 +45,48 @@ export class BgpListener {
       this.rejected++;
       this.opts.log.warn('connection from unconfigured address refused', { remote });
       sock.destroy();
+    }
+  }
+
+  /**
+   * Makes the listening socket's MD5 keys and TTLs match `peers`, touching only what changed.
+   * A key that cannot be set is logged and its peer simply cannot connect in (its SYNs are
+   * dropped by the kernel); it never affects another peer.
+   */
+  applySecurity(peers: readonly ListenerPeer[]): void {
+    const server = this.server;
+    if (!server) return;
+    const fd = socketFd(server);
+    if (fd < 0) return;
+    let family: 4 | 6;
+    try {
+      family = socketFamily(fd);
+    } catch (err) {
+      this.opts.log.error('listener: cannot read the socket family', { err });
+      return;
+    }
+    const want = listenerSecurity(family, peers.map((p) => ({ ...p, address: canonicalAddress(p.address) })));
+    for (const addr of this.keys.keys()) {
+      if (want.keys.has(addr)) continue;
+      this.keys.delete(addr);
+      this.apply(`remove TCP MD5 key of ${addr}`, () => setMd5Key(fd, family, addr, undefined));
+    }
+    for (const [addr, key] of want.keys) {
+      if (this.keys.get(addr) === key) continue;
+      if (this.apply(`set TCP MD5 key of ${addr}`, () => setMd5Key(fd, family, addr, key))) this.keys.set(addr, key);
+      else this.keys.delete(addr);
+    }
+    if (want.ttl !== this.ttl && this.apply('set IP_TTL', () => setTtl(fd, family, want.ttl))) this.ttl = want.ttl;
+    if (want.minTtl !== this.minTtl && this.apply('set IP_MINTTL', () => setMinTtl(fd, family, want.minTtl))) this.minTtl = want.minTtl;
+  }
+
+  private apply(what: string, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      this.opts.log.error(`listener: cannot ${what}`, { address: this.opts.address, err: (err as Error).message });
+      return false;
     }
   }
 

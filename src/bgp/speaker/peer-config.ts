@@ -1,6 +1,7 @@
 // What the speaker needs to know about one neighbour. Kept apart from SessionConfig because the
 // speaker also owns RIB-side settings (route reflection, next-hop-self) the FSM never sees.
 import type { Family } from '../wire/types.js';
+import type { MaxPrefixAction, MaxPrefixes } from '../security/max-prefix.js';
 
 export interface PeerConfig {
   address: string;
@@ -21,6 +22,18 @@ export interface PeerConfig {
   rrClient?: boolean;
   /** Override the local ASN for this session (local-as). */
   localAsn?: number;
+  /** RFC 2385 TCP MD5 key, on our connections and on the listener for this address. */
+  password?: string;
+  /** GTSM (RFC 5082): TTL 255 out, TTL ≥ 254 required in. */
+  ttlSecurity?: boolean;
+  /** eBGP multihop TTL (default for eBGP: 1). */
+  ebgpMultihop?: number;
+  /** Accepted-prefix limits per family. */
+  maxPrefixes?: MaxPrefixes;
+  /** 'cease' (default): Cease/1 and the session goes down; 'warn': log only. */
+  maxPrefixAction?: MaxPrefixAction;
+  /** After a max-prefix Cease, start the session again after this many seconds (unset: stay down). */
+  maxPrefixRestartSeconds?: number;
 }
 
 /** Key for a peer everywhere (maps, status, metrics): its address in canonical text. */

@@ -13,7 +13,10 @@ import { Rib } from '../rib/index.js';
 import type { BestChange, PeerInfo, ImportFilter, ExportFilter } from '../rib/index.js';
 import { endOfRibFamily, familyOf, normalizePrefix } from '../wire/index.js';
 import type { Family, GracefulRestartCap, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
-import { CEASE_PEER_DECONFIGURED } from '../wire/errors.js';
+import { CEASE_MAX_PREFIXES, CEASE_PEER_DECONFIGURED } from '../wire/errors.js';
+import { secureAccepted } from '../session/transport.js';
+import { ttlSettings } from '../security/ttl-policy.js';
+import { exceededLimit, maxPrefixData } from '../security/max-prefix.js';
 import type { Logger } from '../../util/log.js';
 import { BgpListener } from './listener.js';
 import { peerKey, type PeerConfig } from './peer-config.js';
@@ -52,6 +55,10 @@ interface PeerEntry {
   staleTimer?: NodeJS.Timeout;
   /** Families whose routes are kept stale until the peer's End-of-RIB for them. */
   staleFamilies: Set<Family>;
+  /** Families over their max-prefix limit already warned about (action 'warn'). */
+  maxPrefixWarned: Set<Family>;
+  /** Restarts the session after a max-prefix Cease. */
+  maxPrefixTimer?: NodeJS.Timeout;
 }
 
 export interface SpeakerPeerView {
@@ -114,6 +121,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.bound.push(await listener.listen());
       this.bgpListeners.push(listener);
     }
+    // Keys before any session starts: a protected peer's SYN must find its key on the listener.
+    this.refreshListenerSecurity();
     for (const p of this.peers.values()) p.session.start();
     this.log.info('bgp speaker started', { asn: this.config.asn, routerId: this.config.routerId, listen: this.bound });
   }
@@ -125,7 +134,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
    */
   async stop(text = 'podroute shutting down', opts: { graceful?: boolean } = {}): Promise<void> {
     this.stopping = true;
-    for (const p of this.peers.values()) if (p.staleTimer) clearTimeout(p.staleTimer);
+    for (const p of this.peers.values()) {
+      if (p.staleTimer) clearTimeout(p.staleTimer);
+      if (p.maxPrefixTimer) clearTimeout(p.maxPrefixTimer);
+    }
     await Promise.all([...this.peers.values()].map((p) => p.session.stop({ text, notify: !opts.graceful }).catch(() => {})));
     await Promise.all(this.bgpListeners.map((l) => l.close()));
     this.bgpListeners.length = 0;
@@ -142,8 +154,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (this.peers.has(key)) throw new Error(`peer ${key} already configured`);
     const info = this.peerInfo(pc);
     const session = this.makeSession(pc);
-    const entry: PeerEntry = { config: pc, info, session, eorReceived: new Set(), flushing: false, staleFamilies: new Set() };
+    const entry: PeerEntry = { config: pc, info, session, eorReceived: new Set(), flushing: false, staleFamilies: new Set(), maxPrefixWarned: new Set() };
     this.peers.set(key, entry);
+    this.refreshListenerSecurity();
     this.rib.addPeer(info);
     this.wire(entry);
     if (this.started) session.start();
@@ -163,6 +176,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const info = this.peerInfo(pc, entry.session.negotiated);
     entry.info = info;
     this.rib.updatePeer(info);
+    // A new key goes on the listener first, so the reconnect that follows the reset can use it.
+    this.refreshListenerSecurity();
     const result = entry.session.updateConfig(this.sessionConfig(pc));
     this.log.info('peer changed', { peer: key, result });
     this.scheduleFlush();
@@ -174,6 +189,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (!entry) return;
     this.peers.delete(key);
     if (entry.staleTimer) clearTimeout(entry.staleTimer);
+    if (entry.maxPrefixTimer) clearTimeout(entry.maxPrefixTimer);
+    this.refreshListenerSecurity();
     await entry.session.stop({ subcode: CEASE_PEER_DECONFIGURED, text: 'peer removed from configuration' }).catch(() => {});
     entry.session.removeAllListeners();
     this.rib.removePeer(key);
@@ -270,7 +287,52 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       families: pc.families ?? this.config.families,
       gracefulRestart: this.config.gracefulRestart,
       description: pc.description,
+      password: pc.password,
+      ttlSecurity: pc.ttlSecurity,
+      ebgpMultihop: pc.ebgpMultihop,
     };
+  }
+
+  /** Every listener's MD5 keys and TTLs follow the configured peers. */
+  private refreshListenerSecurity(): void {
+    if (this.bgpListeners.length === 0) return;
+    const peers = [...this.peers.values()].map((p) => ({ address: p.config.address, password: p.config.password, ttlSecurity: p.config.ttlSecurity }));
+    for (const l of this.bgpListeners) l.applySecurity(peers);
+  }
+
+  /**
+   * Maximum prefixes (RFC 4486): after each UPDATE, compare the peer's accepted prefixes per family
+   * with its limits. 'cease' ends the session with Cease/1 carrying AFI, SAFI and the limit, and
+   * (with maxPrefixRestartSeconds) starts it again later; 'warn' logs once per crossing.
+   */
+  private checkMaxPrefixes(entry: PeerEntry): void {
+    const pc = entry.config;
+    if (!pc.maxPrefixes) return;
+    const key = entry.info.id;
+    const counts = this.rib.acceptedByFamily(key);
+    const over = exceededLimit(counts, pc.maxPrefixes);
+    if ((pc.maxPrefixAction ?? 'cease') === 'warn') {
+      for (const f of [...entry.maxPrefixWarned]) if ((counts[f] ?? 0) <= (pc.maxPrefixes[f] ?? Infinity)) entry.maxPrefixWarned.delete(f);
+      if (over && !entry.maxPrefixWarned.has(over.family)) {
+        entry.maxPrefixWarned.add(over.family);
+        this.log.warn('maximum prefixes exceeded (warn only)', { peer: key, ...over });
+      }
+      return;
+    }
+    if (!over || entry.session.state !== 'Established') return;
+    const restart = pc.maxPrefixRestartSeconds;
+    this.log.warn('maximum prefixes exceeded: closing the session with Cease/1', { peer: key, ...over, restartSeconds: restart });
+    const text = `maximum prefixes exceeded: ${over.count} ${over.family} prefixes, limit ${over.limit}`;
+    void entry.session.stop({ subcode: CEASE_MAX_PREFIXES, data: maxPrefixData(over.family, over.limit), text }).catch(() => {});
+    if (restart !== undefined) {
+      if (entry.maxPrefixTimer) clearTimeout(entry.maxPrefixTimer);
+      entry.maxPrefixTimer = setTimeout(() => {
+        entry.maxPrefixTimer = undefined;
+        if (this.stopping || this.peers.get(key) !== entry) return;
+        this.log.info('restarting the session after a max-prefix Cease', { peer: key });
+        entry.session.start();
+      }, restart * 1000);
+    }
   }
 
   private peerInfo(pc: PeerConfig, neg?: Negotiated): PeerInfo {
@@ -293,6 +355,15 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private dispatchInbound(remote: string, sock: net.Socket): boolean {
     const entry = this.peers.get(remote);
     if (!entry || this.stopping) return false;
+    const pc = entry.config;
+    try {
+      secureAccepted(sock, ttlSettings({ ebgp: entry.info.ebgp, ttlSecurity: pc.ttlSecurity, ebgpMultihop: pc.ebgpMultihop }));
+    } catch (err) {
+      // GTSM that cannot be enforced must not be silently skipped: refuse this connection only.
+      this.log.error('inbound connection closed: cannot set its TTL options', { peer: remote, err: (err as Error).message });
+      sock.destroy();
+      return true;
+    }
     entry.session.acceptConnection(sock);
     return true;
   }
@@ -314,6 +385,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     });
     s.on('update', (u: UpdateMessage) => {
       this.rib.applyUpdate(key, u);
+      this.checkMaxPrefixes(entry);
       if (u.treatAsWithdraw) this.log.warn('update treated as withdraw (RFC 7606)', { peer: key, reason: u.treatAsWithdraw });
       if (u.discarded?.length) this.log.warn('attributes discarded (RFC 7606)', { peer: key, reasons: u.discarded });
       const eor = endOfRibFamily(u);

@@ -69,7 +69,9 @@ export class Bird extends DaemonInstance implements BgpDaemon {
         `  local ${local};`,
         `  neighbor ${n.address}${n.port ? ` port ${n.port}` : ''} as ${n.asn};`,
         // iBGP is multihop in BIRD by default; `direct` keeps it on the link like eBGP.
-        '  direct;',
+        n.multihop ? `  multihop ${n.multihop};` : '  direct;',
+        ...(n.password !== undefined ? [`  password ${JSON.stringify(n.password)};`] : []),
+        ...(n.ttlSecurity ? ['  ttl security on;'] : []),
         `  hold time ${n.holdTime ?? 9};`,
         '  connect retry time 1;',
         '  error wait time 1, 5;',

@@ -81,6 +81,9 @@ export class Frr extends DaemonInstance implements BgpDaemon {
       lines.push(` neighbor ${n.address} remote-as ${n.asn}`);
       if (n.port) lines.push(` neighbor ${n.address} port ${n.port}`);
       if (n.passive) lines.push(` neighbor ${n.address} passive`);
+      if (n.password !== undefined) lines.push(` neighbor ${n.address} password ${n.password}`);
+      if (n.ttlSecurity) lines.push(` neighbor ${n.address} ttl-security hops 1`);
+      if (n.multihop) lines.push(` neighbor ${n.address} ebgp-multihop ${n.multihop}`);
       const hold = n.holdTime ?? 9;
       lines.push(` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`, ` neighbor ${n.address} timers connect 1`);
     }

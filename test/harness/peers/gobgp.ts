@@ -49,9 +49,12 @@ export class Gobgp extends DaemonInstance implements BgpDaemon {
     if (c.importOnly) lines.push('[global.apply-policy.config]', '  default-export-policy = "reject-route"');
     for (const n of c.neighbors) {
       lines.push('[[neighbors]]', '  [neighbors.config]', `    neighbor-address = ${q(n.address)}`, `    peer-as = ${n.asn}`,
+        ...(n.password !== undefined ? [`    auth-password = ${q(n.password)}`] : []),
         '  [neighbors.timers.config]', `    hold-time = ${n.holdTime ?? 9}`, `    keepalive-interval = ${Math.max(1, Math.floor((n.holdTime ?? 9) / 3))}`,
         '    connect-retry = 1', '    idle-hold-time-after-reset = 1',
         '  [neighbors.transport.config]', `    passive-mode = ${n.passive ? 'true' : 'false'}`, `    remote-port = ${n.port ?? 179}`);
+      if (n.ttlSecurity) lines.push('  [neighbors.ttl-security.config]', '    enabled = true', '    ttl-min = 255');
+      if (n.multihop) lines.push('  [neighbors.ebgp-multihop.config]', '    enabled = true', `    multihop-ttl = ${n.multihop}`);
       for (const fam of neighborFamilies(n)) lines.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', `      afi-safi-name = "${fam}-unicast"`);
     }
     return `${lines.join('\n')}\n`;

@@ -21,6 +21,12 @@ export interface NeighborConfig {
   families?: Family[];
   /** Our address on the session (required by ExaBGP; optional elsewhere). */
   localAddress?: string;
+  /** RFC 2385 TCP MD5 key (BIRD, FRR, GoBGP). */
+  password?: string;
+  /** GTSM, neighbor directly connected (BIRD `ttl security on`, FRR `ttl-security hops 1`, GoBGP ttl-min 255). */
+  ttlSecurity?: boolean;
+  /** Send with this TTL (eBGP multihop): BIRD `multihop N`, FRR `ebgp-multihop N`, GoBGP multihop-ttl. */
+  multihop?: number;
 }
 
 export interface RouteAttrs {

@@ -20,7 +20,8 @@ describe('active session: Idle → Connect → OpenSent → OpenConfirm → Esta
     expect(h.s.state).toBe('Idle');
     h.s.start();
     expect(h.s.state).toBe('Connect');
-    expect(h.connects).toEqual([{ host: '192.0.2.2', port: 1179, localAddress: '192.0.2.1' }]);
+    // eBGP without multihop: the transport is asked for TTL 1 (security/ttl-policy.ts).
+    expect(h.connects).toEqual([{ host: '192.0.2.2', port: 1179, localAddress: '192.0.2.1', ttl: 1 }]);
     const sock = h.out[0];
     sock.connectNow();
     expect(h.s.state).toBe('OpenSent');
