@@ -100,14 +100,18 @@ export class Applier {
         const exists = liveSets.has(name);
         if (!full && sameList(cur, spec.members)) continue;
         stats.setsWritten++;
-        if (exists && !full && cur !== undefined && this.smallDelta(cur, spec.members)) {
-          pre.push(...deltaSet(name, cur, spec.members));
-        } else {
-          pre.push(...replaceSet(name, spec, spec.members));
-        }
+        // Appended in a loop: push(...lines) overflows the call stack for sets of ~100k members.
+        const lines = exists && !full && cur !== undefined && this.smallDelta(cur, spec.members)
+          ? deltaSet(name, cur, spec.members)
+          : replaceSet(name, spec, spec.members);
+        for (const l of lines) pre.push(l);
       }
     }
-    for (const name of liveSets.keys()) if (!wanted.has(name)) { post.push(...destroySet(name)); stats.setsDestroyed++; }
+    for (const name of liveSets.keys()) {
+      if (wanted.has(name)) continue;
+      post.push(...destroySet(name));
+      stats.setsDestroyed++;
+    }
     let t = performance.now();
     if (pre.length > 0) await runOk(this.run, ['ipset', 'restore'], pre.join('\n') + '\n');
     stats.ipsetMs += performance.now() - t;

@@ -86,3 +86,12 @@ test('a family with nothing desired may be missing on the host (no ip6tables)', 
   expect((await a.apply(v4only)).full).toBe(true);
   await expect(a.apply(spec([], [], []), { full: true })).rejects.toThrow(/no ipv6/);
 });
+
+test('a set of 300,000 members goes through (no call-stack limits on the way)', async () => {
+  const f = fake();
+  const a = new Applier(f.run, toolsFor('nft'), opts);
+  const many = Array.from({ length: 300_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).sort();
+  await a.apply(spec([], many, []));
+  const restore = f.calls.find((c) => c.argv.join(' ') === 'ipset restore')!;
+  expect(restore.stdin!.split('\n').filter((l) => l.startsWith('add podroute-peers-t ')).length).toBe(300_000);
+});
