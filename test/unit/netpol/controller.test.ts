@@ -75,3 +75,58 @@ test('auto backend detection runs once, in the runner', async () => {
   expect(k.calls.filter((x) => x.endsWith('-save')).length).toBe(4); // legacy+nft × v4+v6
   expect(c.status().backend).toBe('nft');
 });
+
+describe('a pod change touches only what it belongs to', () => {
+  const base = () => {
+    const pods = [
+      pod('a', 'web', '10.1.0.10', { app: 'web' }),
+      pod('a', 'db', '10.1.0.11', { app: 'db' }),
+      pod('b', 'client', '10.2.0.20', { role: 'client' }, [], 'node-b'),
+      pod('b', 'other', '10.2.0.21', { role: 'other' }, [], 'node-b'),
+    ];
+    const policies = [
+      policy('a', 'web', { podSelector: { matchLabels: { app: 'web' }, matchExpressions: [] }, ingress: [{ peers: [{ namespaceSelector: { matchLabels: {}, matchExpressions: [] }, podSelector: { matchLabels: { role: 'client' }, matchExpressions: [] } }], ports: [] }] }),
+      policy('a', 'db', { podSelector: { matchLabels: { app: 'db' }, matchExpressions: [] }, ingress: [{ peers: [{ podSelector: { matchLabels: { app: 'web' }, matchExpressions: [] } }], ports: [] }] }),
+    ];
+    return { pods, policies };
+  };
+  const mk = (pods: ReturnType<typeof pod>[], policies: ReturnType<typeof policy>[]) =>
+    view({ namespaces: { a: {}, b: {} }, pods, policies, nodes: [node('node-a', ['10.1.0.0/24'])] });
+
+  test('a remote peer relabelled: one set, one delta line, no iptables', async () => {
+    const k = fakeKernel();
+    const c = new NetpolController({ nodeName: 'node-a', runner: k.run, backend: 'nft' });
+    const { pods, policies } = base();
+    await c.setView(mk(pods, policies));
+    k.calls.length = 0;
+    pods[3] = { ...pods[3], labels: { role: 'client' } };
+    await c.setView(mk(pods, policies));
+    expect(c.status().lastSync!.stats).toMatchObject({ full: false, setsWritten: 1, chainsWritten: 0, setsDestroyed: 0, ipsetLines: 1 });
+    expect(k.calls).toEqual(['ipset restore']);
+  });
+
+  test('a local pod appears: its chain and the dispatch/readiness chains, in one iptables commit', async () => {
+    const k = fakeKernel();
+    const c = new NetpolController({ nodeName: 'node-a', runner: k.run, backend: 'nft' });
+    const { pods, policies } = base();
+    await c.setView(mk(pods, policies));
+    k.calls.length = 0;
+    await c.setView(mk([...pods, pod('a', 'web-2', '10.1.0.12', { app: 'web' })], policies));
+    const st = c.status().lastSync!.stats;
+    // PODROUTE-FW, READY-SRC, READY-DST, the new pod's ingress chain; plus the db policy's
+    // peer set (app=web) gains the new address.
+    expect(st).toMatchObject({ full: false, chainsWritten: 4, chainsRemoved: 0, setsWritten: 1 });
+    expect(k.calls).toEqual(['ipset restore', 'iptables-nft-restore -w --noflush']);
+  });
+
+  test('an unrelated remote pod changing labels touches nothing at all', async () => {
+    const k = fakeKernel();
+    const c = new NetpolController({ nodeName: 'node-a', runner: k.run, backend: 'nft' });
+    const { pods, policies } = base();
+    await c.setView(mk(pods, policies));
+    k.calls.length = 0;
+    pods[3] = { ...pods[3], labels: { role: 'still-not-a-client' } };
+    await c.setView(mk(pods, policies));
+    expect(k.calls).toEqual([]);
+  });
+});
