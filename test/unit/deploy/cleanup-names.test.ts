@@ -11,7 +11,7 @@ import { defaultProxyConfig } from '../../../src/proxy/config.js';
 import * as netpol from '../../../src/netpol/names.js';
 import { PODROUTE_RTPROT_DEFAULT } from '../../../src/netlink/route/protocol.js';
 
-const opts: CleanupOptions = { protocol: PODROUTE_RTPROT_DEFAULT, bridge: 'podroute-br', vipInterface: defaultProxyConfig().vipInterface, cniConfDir: '/etc/cni/net.d', force: false };
+const opts: CleanupOptions = { protocol: PODROUTE_RTPROT_DEFAULT, bridge: 'podroute-br', vipInterface: defaultProxyConfig('node-1').vipInterface, cniConfDir: '/etc/cni/net.d', force: false };
 const base: Inventory = { routes: [], links: [], vipAddresses: [], netfilter: [], ipsets: [], ipvs: { available: false, reason: 'test' }, ownedIpvs: [], existingPaths: [] };
 
 const sets = [
