@@ -80,7 +80,8 @@ export class Bird extends DaemonInstance implements BgpDaemon {
         // gateway direct: next hops are on the shared link; the default for iBGP (recursive) would
         // need an IGP route to resolve them and leave iBGP routes unreachable here.
         const exp = c.importOnly ? 'none' : `where proto = "s${fam === 'ipv4' ? 4 : 6}"`;
-        lines.push(`  ${fam} { import all; export ${exp}; next hop self; gateway direct; };`);
+        // (BIRD refuses `gateway direct` on a multihop session: it must resolve next hops recursively.)
+        lines.push(`  ${fam} { import all; export ${exp}; next hop self; gateway ${n.multihop ? 'recursive' : 'direct'}; };`);
       }
       lines.push('}');
     });
