@@ -276,6 +276,9 @@ describe('podroute agent --kubeconfig', () => {
       const page = await agentGet<RoutePage>(sockets.get(n.name)!, '/api/v1/bgp/routes?prefix=198.51.100.10/32');
       expect(page.routes.flatMap((r) => r.paths.map((p) => p.peer))).toEqual(['local']);
     }
+    // The sending side too: node-1 advertises its podCIDR alone to nodes, podCIDR + VIP to the ToR.
+    const out1 = new Map((await peersOf('node-1')).map((p) => [p.address, p.prefixesAdvertised]));
+    expect([out1.get(NODES[1].address), out1.get(NODES[2].address), out1.get(TOR_B)]).toEqual([1, 1, 2]);
     // …and no VIP reached a kernel FIB.
     expect(await allFibs()).toEqual(FULL_FIB);
 
