@@ -74,7 +74,8 @@ async function torSources(prefix: string): Promise<string[]> {
 
 async function allFibs(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const n of NODES) out[n.name] = [...(await fibPrefixes(ns.get(n.name)!, PROTO))].sort();
+  // podCIDRs only: node-1 also learns 192.0.2.0/24 from the ToR (checked on its own).
+  for (const n of NODES) out[n.name] = [...(await fibPrefixes(ns.get(n.name)!, PROTO))].filter((p) => p.startsWith('10.244.')).sort();
   return out;
 }
 const FULL_FIB = Object.fromEntries(NODES.map((n) => [n.name, NODES.filter((o) => o !== n).map((o) => o.podCIDR).sort()]));
@@ -83,12 +84,15 @@ function torBirdConfig(): string {
   const lines = [
     `router id ${TOR_A};`, 'log stderr all;', 'protocol device { scan time 10; }',
   ];
-  const proto = (name: string, local: string, node: string) => lines.push(
+  const proto = (name: string, local: string, node: string, exp = 'export none') => lines.push(
     `protocol bgp ${name} {`, `  local ${local} as ${TOR_ASN};`, `  neighbor ${node} as 64512;`,
-    '  hold time 9; keepalive time 3; connect retry time 1;', '  ipv4 { import all; export none; };', '}',
+    '  hold time 9; keepalive time 3; connect retry time 1;', `  ipv4 { import all; ${exp}; };`, '}',
   );
+  // Routes the ToR offers node-1 on its second address: an ordinary prefix, and a host route equal
+  // to a service VIP of the cluster, which node-1 must refuse.
+  lines.push('protocol static tor_routes { ipv4; route 192.0.2.0/24 blackhole; route 198.51.100.20/32 blackhole; }');
   for (const n of NODES) proto(n.name.replace('-', '_'), TOR_A, n.address);
-  proto('node_1_b', TOR_B, NODES[0].address); // the second ToR address node-1 is moved to
+  proto('node_1_b', TOR_B, NODES[0].address, 'export where proto = "tor_routes"'); // the second ToR address node-1 is moved to
   return lines.join('\n') + '\n';
 }
 
@@ -281,6 +285,12 @@ describe('podroute agent --kubeconfig', () => {
     expect([out1.get(NODES[1].address), out1.get(NODES[2].address), out1.get(TOR_B)]).toEqual([1, 1, 2]);
     // …and no VIP reached a kernel FIB.
     expect(await allFibs()).toEqual(FULL_FIB);
+    // A VIP offered by the ToR is refused even where it is not advertised (node-1 has no endpoint of
+    // "local"), while the ToR's other route is installed: service VIPs are never imported.
+    await waitFor('node-1 installed the ToR\'s ordinary route', async () => (await fibPrefixes(ns.get('node-1')!, PROTO)).has('192.0.2.0/24'), { timeoutMs: 15_000 });
+    expect((await fibPrefixes(ns.get('node-1')!, PROTO)).has('198.51.100.20/32')).toBe(false);
+    const vipPaths = (await agentGet<RoutePage>(sockets.get('node-1')!, '/api/v1/bgp/routes?prefix=198.51.100.20/32')).routes.flatMap((r) => r.paths);
+    expect(vipPaths.filter((p) => p.best && p.peer !== 'local')).toEqual([]);
 
     // The per-service annotation turns the externalIP off live.
     const web = api.get('Service', 'web', 'default')!;
