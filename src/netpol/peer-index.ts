@@ -19,7 +19,7 @@ interface Entry extends PeerEntry {
   policyNs: string;
   nsSel?: LabelSelector;
   podSel?: LabelSelector;
-  /** Namespaces the namespace selector matches (namespace changes rebuild the whole index). */
+  /** Namespaces of the view the namespace selector matches (namespace changes rebuild the index). */
   nss: Set<string>;
   /** Sweeps since a lookup last used it. */
   idle: number;
@@ -197,8 +197,17 @@ export class PeerIndex {
   }
 
   private entryMatches(e: Entry, p: PodView): boolean {
-    if (!e.nss.has(p.namespace)) return false;
+    if (!this.namespaceMatches(e, p.namespace)) return false;
     return !e.podSel || matchesSelector(p.labels, e.podSel);
+  }
+
+  /**
+   * A pod whose Namespace object the view does not hold (yet: informers race) is in a namespace
+   * without labels, so `namespaceSelector: {}` still covers it, as the API server would.
+   */
+  private namespaceMatches(e: Entry, ns: string): boolean {
+    if (!e.nsSel) return ns === e.policyNs;
+    return this.namespaces.has(ns) ? e.nss.has(ns) : matchesSelector({}, e.nsSel);
   }
 
   /** Pods a peer with a pod and/or namespace selector designates, for a policy in `policyNs`. */
@@ -218,7 +227,10 @@ export class PeerIndex {
       key, policyNs, nsSel: peer.namespaceSelector, podSel: peer.podSelector, nss,
       pods: new Map(), version: ++versionCounter, idle: 0,
     };
-    for (const ns of nss) for (const [k, p] of this.podsByNs.get(ns) ?? []) if (this.entryMatches(e, p)) e.pods.set(k, p);
+    for (const [ns, pods] of this.podsByNs) {
+      if (!this.namespaceMatches(e, ns)) continue;
+      for (const [k, p] of pods) if (this.entryMatches(e, p)) e.pods.set(k, p);
+    }
     this.entries.set(key, e);
     return e;
   }

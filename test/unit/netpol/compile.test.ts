@@ -292,3 +292,14 @@ describe('families', () => {
     expect(s.v4.chains.has(FORWARD_CHAIN)).toBe(true);
   });
 });
+
+test('a pod whose Namespace the view lacks counts as a namespace without labels', () => {
+  const stray = pod('ghost', 'p', '10.2.0.99', { role: 'client' }, [], 'node-b');
+  const pol = (nsSel: ReturnType<typeof sel>) => policy('a', 'p', { podSelector: sel({ app: 'web' }), ingress: [rule([{ namespaceSelector: nsSel }])] });
+  const all = state([pol(sel())], { pods: [...pods, stray] });
+  expect(allowed(all, tcp(stray.ips[0], web.ips[0]))).toBe(true);
+  const labelled = state([pol(sel({ team: 'b' }))], { pods: [...pods, stray] });
+  expect(allowed(labelled, tcp(stray.ips[0], web.ips[0]))).toBe(false);
+  const notC = state([pol(sel({}, [{ key: 'team', operator: 'NotIn', values: ['c'] }]))], { pods: [...pods, stray] });
+  expect(allowed(notC, tcp(stray.ips[0], web.ips[0]))).toBe(true);
+});
