@@ -3,7 +3,7 @@
 // is never given an address or a route), and is torn down on dispose(), on process exit and on
 // SIGINT/SIGTERM, so a failing or interrupted test leaves nothing behind.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, openSync, closeSync, rmSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,6 +35,9 @@ export async function run(cmd: string, args: string[], opts: { timeoutMs?: numbe
   }
 }
 
+/** Thrown from a waitFor probe to stop waiting at once (e.g. the daemon being waited for died). */
+export class FatalWaitError extends Error {}
+
 export interface WaitOptions { timeoutMs?: number; intervalMs?: number }
 
 /**
@@ -52,6 +55,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       if (v !== undefined && v !== false) return v;
       last = `last value: ${String(v)}`;
     } catch (e) {
+      if (e instanceof FatalWaitError) throw e;
       last = `last error: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (Date.now() >= deadline) throw new Error(`timed out after ${opts.timeoutMs ?? 30_000} ms waiting for ${what} (${last})`);
@@ -83,8 +87,12 @@ export class NsProcess {
   async stop(graceMs = 3000): Promise<void> {
     if (!this.running) return;
     signalGroup(this.pid, 'SIGTERM');
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
-    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+    // A ref'd timer: the child is unref'd, so without it the event loop could end mid-stop.
+    let t: NodeJS.Timeout | undefined;
+    const timer = new Promise<'timeout'>((r) => { t = setTimeout(() => r('timeout'), graceMs); });
+    const outcome = await Promise.race([this.exited, timer]);
+    clearTimeout(t);
+    if (outcome === 'timeout') {
       signalGroup(this.pid, 'SIGKILL');
       await this.exited;
     }
@@ -133,6 +141,41 @@ const live = new Set<Lab>();
 let labCounter = 0;
 let handlersInstalled = false;
 
+/**
+ * The safety net behind the exit/signal handlers, for when they cannot run: SIGKILL, or jest,
+ * whose sandboxed `process` object never receives the real process's exit and signal events.
+ * One detached shell per process waits for this process to die, then kills every registered
+ * process group and deletes every registered namespace and directory still listed in
+ * `/tmp/hn-<pid>.reap` (Labs remove their lines when disposed, so normally nothing is left).
+ */
+let reapFile: string | undefined;
+
+function reaper(): string {
+  if (reapFile) return reapFile;
+  const file = join(tmpdir(), `hn-${process.pid}.reap`);
+  writeFileSync(file, '');
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
+    `f=${file}; [ -f "$f" ] || exit 0`,
+    'while read kind val; do [ "$kind" = pid ] && { kill -KILL -- "-$val" 2>/dev/null; kill -KILL "$val" 2>/dev/null; }; done < "$f"',
+    'while read kind val; do case "$kind" in ns) ip netns del "$val" 2>/dev/null;; dir) rm -rf "$val";; esac; done < "$f"',
+    'rm -f "$f"',
+  ].join('\n');
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+  reapFile = file;
+  return file;
+}
+
+function register(kind: 'pid' | 'ns' | 'dir', value: string | number): void {
+  appendFileSync(reaper(), `${kind} ${value}\n`);
+}
+
+function unregister(values: Set<string>): void {
+  if (!reapFile || !existsSync(reapFile)) return;
+  const keep = readFileSync(reapFile, 'utf8').split('\n').filter((l) => l && !values.has(l.slice(l.indexOf(' ') + 1)));
+  writeFileSync(reapFile, keep.map((l) => `${l}\n`).join(''));
+}
+
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
@@ -164,6 +207,7 @@ export class Lab {
     installExitHandlers();
     this.id = `${prefix}-${process.pid}-${++labCounter}`;
     this.dir = mkdtempSync(join(tmpdir(), `${this.id}-`));
+    register('dir', this.dir);
     live.add(this);
   }
 
@@ -172,6 +216,7 @@ export class Lab {
     const name = `${this.id}-${++this.nsCounter}${label ? `-${label}` : ''}`;
     await run('ip', ['netns', 'add', name]);
     this.namespaces.push(name);
+    register('ns', name);
     const ns = new Netns(this, name);
     await ns.up('lo');
     return ns;
@@ -244,6 +289,7 @@ export class Lab {
       // dispose() has stopped them, or Node would exit early and leave cleanup to the exit handler.
       const p = new NsProcess(name, child, out, err);
       this.procs.push(p);
+      if (p.pid > 0) register('pid', p.pid);
       return p;
     } finally {
       closeSync(fo);
@@ -268,6 +314,7 @@ export class Lab {
       try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* already gone */ }
     }
     if (!process.env.HARNESS_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    unregister(new Set([this.dir, ...this.namespaces, ...this.procs.map((p) => String(p.pid))]));
   }
 }
 
@@ -289,6 +336,22 @@ export function peakRss(pid: number): number | undefined {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time a process (all its threads) has run, in ns, from /proc/<pid>/task/<tid>/schedstat —
+ * finer than the 10 ms ticks of /proc/<pid>/stat. Threads that exited drop out of the sum.
+ */
+export function cpuNs(pid: number): number | undefined {
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try { total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread gone */ }
+    }
+    return total;
   } catch {
     return undefined;
   }
