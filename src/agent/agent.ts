@@ -65,9 +65,13 @@ export class Agent {
         // Every agent parses every node's annotations; only the node's own agent reports on it,
         // or a bad annotation would get one Event per node in the cluster.
         if (p.node !== opts.nodeName) return;
-        const message = `annotation ${p.annotation}: ${p.reason}; keeping the last good setting`;
-        if (p.object) recorder.warning({ kind: p.object.kind, namespace: p.object.namespace, name: p.object.name }, INVALID_ANNOTATION, message);
-        else recorder.warning({ kind: 'Node', name: p.node }, INVALID_ANNOTATION, message);
+        if (p.object) {
+          // A Service is every node's business; the first node by name speaks for all of them.
+          if (firstNodeName(opts.source) !== opts.nodeName) return;
+          recorder.warning({ kind: p.object.kind, namespace: p.object.namespace, name: p.object.name }, INVALID_ANNOTATION, `annotation ${p.annotation}: ${p.reason}`);
+        } else {
+          recorder.warning({ kind: 'Node', name: p.node }, INVALID_ANNOTATION, `annotation ${p.annotation}: ${p.reason}; keeping the last good setting`);
+        }
       });
     }
     this.routing.on('synced', () => {
@@ -140,6 +144,12 @@ export class Agent {
     await this.opts.source.stop();
     await this.server?.close();
   }
+}
+
+function firstNodeName(source: ClusterSource): string | undefined {
+  let first: string | undefined;
+  for (const name of source.view().nodes.keys()) if (first === undefined || name < first) first = name;
+  return first;
 }
 
 export function defaultNodeName(): string {
