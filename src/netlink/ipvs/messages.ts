@@ -15,7 +15,15 @@ export interface IpvsRequest {
   dump?: boolean;
 }
 
-const svcId = (id: ServiceId): AttrWriter => new AttrWriter().nested(CmdAttr.SERVICE, writeServiceId(new AttrWriter(), id));
+// A service's identity is repeated in every destination request: encode it once per ServiceId
+// object (the controller reuses one object per virtual server).
+const idCache = new WeakMap<ServiceId, AttrWriter>();
+function svcIdAttrs(id: ServiceId): AttrWriter {
+  let w = idCache.get(id);
+  if (!w) idCache.set(id, (w = writeServiceId(new AttrWriter(64), id)));
+  return w;
+}
+const svcId = (id: ServiceId): AttrWriter => new AttrWriter(160).nested(CmdAttr.SERVICE, svcIdAttrs(id));
 
 export const newService = (s: IpvsService): IpvsRequest => ({ cmd: Cmd.NEW_SERVICE, attrs: new AttrWriter().nested(CmdAttr.SERVICE, encodeService(s)).toBuffer() });
 export const setService = (s: IpvsService): IpvsRequest => ({ cmd: Cmd.SET_SERVICE, attrs: new AttrWriter().nested(CmdAttr.SERVICE, encodeService(s)).toBuffer() });
