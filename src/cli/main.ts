@@ -11,6 +11,7 @@ commands:
   bgp peers            BGP sessions (like \`birdc show protocols\`)
   bgp routes [PREFIX]  the Loc-RIB, or the routes covering PREFIX
   services, policies   the service proxy's and the policy controller's view
+  cleanup              remove everything podroute made on this node (routes, chains, ipsets, …) and nothing else
   demo                 build a small cluster network on this machine and check it end to end
   help                 this text
 `;

@@ -105,5 +105,11 @@ export async function runChecks(w: DemoWorld): Promise<CheckResult[]> {
   const outsidePod = firstPod(nodes.length - 1);
   const tp = await ping(w.tor, outsidePod.ip!);
   results.push({ check: 'outside → pod ICMP', from: 'tor', to: `${outsidePod.name} ${outsidePod.ip}`, ok: tp.ok, measured: tp.text });
+  // Pod → outside the cluster: SNATed to the node's address (the one case where NAT is wanted).
+  for (const n of [nodes[0], nodes[nodes.length - 1]]) {
+    const pod = n.pods[0];
+    const t = await tcpSeenSource(podNs(pod.name), w.plan.tor.address);
+    results.push({ check: 'pod → outside TCP, SNAT', from: `${pod.name} ${pod.ip}`, to: `tor ${w.plan.tor.address}:8080`, ok: t.ok && t.seen === n.address, measured: t.ok ? `server saw ${t.seen} (node ${n.name})` : `failed: ${t.error}` });
+  }
   return results;
 }

@@ -96,6 +96,9 @@ export async function buildDemo(opts: DemoOptions, lab: Lab): Promise<DemoWorld>
   writeFileSync(birdConf, torBirdConfig(plan));
   const torCtl = lab.path('tor-bird.ctl');
   const bird = tor.spawn('tor-bird', '/usr/sbin/bird', ['-f', '-c', birdConf, '-s', torCtl, '-P', lab.path('tor-bird.pid')]);
+  // A server outside the cluster (on the ToR) that answers with the source address it saw: pods
+  // reaching it must arrive SNATed to their node's address.
+  tor.spawn('tor-srv', '/usr/bin/socat', ['TCP-LISTEN:8080,fork,reuseaddr', 'SYSTEM:echo $SOCAT_PEERADDR']);
   await waitFor('the ToR BIRD control socket', () => existsSync(torCtl) || (bird.running ? false : Promise.reject(new Error(bird.output()))), { timeoutMs: 15_000 });
 
   const agents = new Map<string, NsProcess>();

@@ -23,9 +23,20 @@ export async function writeCniConfig(dir: string, conflist: Record<string, unkno
   return true;
 }
 
+/**
+ * Turns forwarding on where it is off. Reads first: in an unprivileged container /proc/sys is
+ * read-only, and the DaemonSet's init container has already set it, so a write is neither possible
+ * nor needed. Only a value that is off and cannot be changed is an error.
+ */
 export async function enableForwarding(families: (4 | 6)[]): Promise<void> {
-  if (families.includes(4)) await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
-  if (families.includes(6)) await writeFile('/proc/sys/net/ipv6/conf/all/forwarding', '1');
+  const paths = { 4: '/proc/sys/net/ipv4/ip_forward', 6: '/proc/sys/net/ipv6/conf/all/forwarding' } as const;
+  for (const f of families) {
+    const current = (await readFile(paths[f], 'utf8').catch(() => '')).trim();
+    if (current === '1') continue;
+    await writeFile(paths[f], '1').catch((err: Error) => {
+      throw new Error(`IPv${f} forwarding is off and cannot be turned on (${err.message}); set it on the node or in the init container`);
+    });
+  }
 }
 
 async function restore(cmd: string, args: string[], input: string): Promise<void> {

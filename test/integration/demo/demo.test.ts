@@ -30,8 +30,11 @@ test('every demo check passes, each one measured', async () => {
   const results = await runChecks(world);
   const failed = results.filter((r) => !r.ok).map((r) => `${r.check} ${r.from} → ${r.to}: ${r.measured}`);
   expect(failed).toEqual([]);
-  // 3 nodes: 3 BGP + 3 FIB + 1 ToR + 6×2 pod pairs + 1 same-node + 3 node→pods + 3 host→pod + 1 outside.
-  expect(results).toHaveLength(27);
+  // 3 nodes: 3 BGP + 3 FIB + 1 ToR + 6×2 pod pairs + 1 same-node + 3 node→pods + 3 host→pod
+  // + 1 outside→pod + 2 pod→outside (SNAT).
+  expect(results).toHaveLength(29);
+  const snat = results.filter((r) => r.check === 'pod → outside TCP, SNAT');
+  expect(snat.map((r) => r.measured)).toEqual(['server saw 192.168.100.11 (node node-1)', 'server saw 192.168.100.13 (node node-3)']);
   const noNat = results.filter((r) => r.check === 'pod → pod TCP, no NAT');
   expect(noNat).toHaveLength(6);
   for (const r of noNat) expect(r.measured).toContain(`server saw ${r.from.split(' ')[1]}`);
