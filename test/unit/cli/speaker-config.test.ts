@@ -54,3 +54,36 @@ test.each([
 ])('bad config %j names the key', (text, message) => {
   expect(() => parseSpeakerConfig(text)).toThrow(message);
 });
+
+describe('peer security keys', () => {
+  const peer = (extra: string): string => `asn: 65000\nrouterId: 10.0.0.1\npeers:\n  - { address: 10.0.0.2, asn: 65001, ${extra} }\n`;
+
+  test('password, ttlSecurity, ebgpMultihop and max-prefix settings load', () => {
+    const c = parseSpeakerConfig(peer(`password: "s3cret", ttlSecurity: true, maxPrefixes: { ipv4-unicast: 1000, ipv6-unicast: 10 }, maxPrefixRestartSeconds: 30`));
+    expect(c.peers[0]).toEqual({
+      address: '10.0.0.2', asn: 65001, password: 's3cret', ttlSecurity: true,
+      maxPrefixes: { 'ipv4-unicast': 1000, 'ipv6-unicast': 10 }, maxPrefixRestartSeconds: 30,
+    });
+    expect(parseSpeakerConfig(peer('ebgpMultihop: 3, maxPrefixes: { ipv4-unicast: 5 }, maxPrefixAction: warn')).peers[0])
+      .toEqual({ address: '10.0.0.2', asn: 65001, ebgpMultihop: 3, maxPrefixes: { 'ipv4-unicast': 5 }, maxPrefixAction: 'warn' });
+  });
+
+  test('a bad password is refused without echoing it', () => {
+    expect(() => parseSpeakerConfig(peer('password: 123456'))).toThrow('peers[0].password: must be a string (quote it in YAML)');
+    let msg = '';
+    try { parseSpeakerConfig(peer(`password: "${'z'.repeat(81)}"`)); } catch (e) { msg = (e as Error).message; }
+    expect(msg).toBe('peers[0].password: is 81 bytes; the kernel accepts at most 80');
+    expect(() => parseSpeakerConfig(peer('password: ""'))).toThrow(/peers\[0\]\.password: must not be empty/);
+  });
+
+  test('contradictions and out-of-range values name the key', () => {
+    expect(() => parseSpeakerConfig(peer('ttlSecurity: true, ebgpMultihop: 2'))).toThrow(/peers\[0\]\.ebgpMultihop: cannot be combined with ttlSecurity/);
+    expect(() => parseSpeakerConfig(peer('ebgpMultihop: 0'))).toThrow(/peers\[0\]\.ebgpMultihop: must be an integer 1\.\.255/);
+    expect(() => parseSpeakerConfig(peer('ttlSecurity: yes please'))).toThrow(/peers\[0\]\.ttlSecurity/);
+    expect(() => parseSpeakerConfig(peer('maxPrefixes: { ipv4-multicast: 5 }'))).toThrow(/peers\[0\]\.maxPrefixes\.ipv4-multicast: unknown key/);
+    expect(() => parseSpeakerConfig(peer('maxPrefixes: { ipv4-unicast: 0 }'))).toThrow(/maxPrefixes\.ipv4-unicast: must be an integer 1\.\./);
+    expect(() => parseSpeakerConfig(peer('maxPrefixAction: cease'))).toThrow(/peers\[0\]\.maxPrefixes: is required/);
+    expect(() => parseSpeakerConfig(peer('maxPrefixes: { ipv4-unicast: 5 }, maxPrefixAction: drop'))).toThrow(/maxPrefixAction: must be 'warn' or 'cease'/);
+    expect(() => parseSpeakerConfig(peer('maxPrefixes: { ipv4-unicast: 5 }, maxPrefixAction: warn, maxPrefixRestartSeconds: 5'))).toThrow(/maxPrefixRestartSeconds: has no effect/);
+  });
+});
