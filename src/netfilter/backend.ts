@@ -34,6 +34,9 @@ export async function detectBackend(run: Runner): Promise<Backend> {
   const count = async (b: Backend): Promise<number> => {
     let n = 0;
     for (const fam of [4, 6] as const) {
+      // Listing legacy tables registers them in the kernel (an empty filter table appears):
+      // only look when the namespace already has legacy tables of that family.
+      if (b === 'legacy' && !(await hasLegacyTables(run, fam))) continue;
       const r = await run([toolsFor(b).save[fam]]).catch(() => undefined);
       if (r && r.code === 0) n += countRules(r.stdout);
     }
@@ -41,4 +44,10 @@ export async function detectBackend(run: Runner): Promise<Backend> {
   };
   const [legacy, nft] = [await count('legacy'), await count('nft')];
   return legacy > nft ? 'legacy' : 'nft';
+}
+
+/** Whether x_tables (legacy iptables) tables exist in the runner's network namespace. */
+async function hasLegacyTables(run: Runner, fam: 4 | 6): Promise<boolean> {
+  const r = await run(['cat', fam === 4 ? '/proc/net/ip_tables_names' : '/proc/net/ip6_tables_names']).catch(() => undefined);
+  return r !== undefined && r.code === 0 && r.stdout.trim().length > 0;
 }

@@ -39,3 +39,20 @@ test('listings: chains by prefix, DROP counters, rule counts', () => {
   expect(dropCounters(s, 'PODROUTE-')).toEqual(new Map([['PODROUTE-I-a', { packets: 5, bytes: 300 }]]));
   expect(countRules('*filter\n:X - [0:0]\n-A X -j DROP\n[1:2] -A X -j DROP\n')).toBe(2);
 });
+
+test('detectBackend follows the backend holding more rules, and never lists legacy tables that do not exist', async () => {
+  const { detectBackend } = await import('../../../src/netfilter/backend.js');
+  const calls: string[] = [];
+  const host = (legacyTables: string, legacyRules: number, nftRules: number) => async (argv: readonly string[]) => {
+    calls.push(argv.join(' '));
+    const rules = (n: number) => Array.from({ length: n }, () => '-A X -j DROP').join('\n');
+    if (argv[0] === 'cat') return { code: 0, stdout: argv[1].includes('ip_tables') ? legacyTables : '', stderr: '' };
+    if (argv[0].includes('legacy')) return { code: 0, stdout: rules(legacyRules), stderr: '' };
+    return { code: 0, stdout: rules(nftRules), stderr: '' };
+  };
+  expect(await detectBackend(host('filter\nnat\n', 5, 1))).toBe('legacy');
+  expect(await detectBackend(host('filter\n', 1, 5))).toBe('nft');
+  calls.length = 0;
+  expect(await detectBackend(host('', 0, 0))).toBe('nft');
+  expect(calls.some((c) => c.includes('legacy'))).toBe(false);
+});
