@@ -20,7 +20,7 @@ what:
 options:
   --api URL            agent API: http://HOST:PORT or unix:/path/to.sock
                        (default http://127.0.0.1:${DEFAULT_OBSERVE_PORT}, or $PODROUTE_API)
-  --json               print the API's JSON instead of a table
+  --json, -o json      print the API's JSON instead of a table
 `;
 
 export interface StatusIo {
@@ -38,6 +38,12 @@ export function parseStatusArgs(argv: string[], env: Record<string, string | und
     const a = argv[i];
     const value = (): string | undefined => argv[++i];
     if (a === '--json') p.json = true;
+    else if (a === '-o' || a === '--output') {
+      // kubectl's spelling: -o json | -o table
+      const v = value();
+      if (v !== 'json' && v !== 'table') return { error: `${a} takes json or table` };
+      p.json = v === 'json';
+    } else if (a === '-ojson' || a === '-o=json') p.json = true;
     else if (a === '--api') { const v = value(); if (!v) return { error: '--api needs a URL' }; p.api = v; }
     else if (a === '--search' || a === '--prefix' || a === '--limit' || a === '--after') {
       const v = value();

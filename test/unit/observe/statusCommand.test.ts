@@ -75,3 +75,10 @@ test('--api unix:/path reaches an agent listening on a unix socket', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('-o json is the same as --json (kubectl spelling); -o yaml is refused', async () => {
+  const { parseStatusArgs } = await import('../../../src/observe/statusCommand.js');
+  expect(parseStatusArgs(['peers', '-o', 'json'])).toMatchObject({ what: 'peers', json: true });
+  expect(parseStatusArgs(['-ojson'])).toMatchObject({ what: 'summary', json: true });
+  expect(parseStatusArgs(['peers', '-o', 'yaml'])).toEqual({ error: '-o takes json or table' });
+});
