@@ -98,7 +98,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
       throw new UsageError(`cannot load ${where}: ${(err as Error).message}`);
     }
     // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs).
-    source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'] });
+    source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
     k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
     if (flags['status-annotation']) statusWriter = nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION);
   }

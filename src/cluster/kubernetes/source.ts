@@ -30,6 +30,12 @@ export interface KubernetesSourceOptions {
   backoffMs?: { initial: number; max: number };
   /** Coalesce bursts of events into one 'change' (ms). */
   debounceMs?: number;
+  /**
+   * Annotations that are the agents' own output (the bgp-status annotation): left out of the view,
+   * and an update that changes nothing else is not a change. Otherwise every agent's status write
+   * would make every other agent recompute.
+   */
+  ignoreAnnotations?: string[];
 }
 
 export class KubernetesClusterSource extends EventEmitter<{ change: []; problem: [SourceProblem] }> implements ClusterSource {
@@ -37,6 +43,8 @@ export class KubernetesClusterSource extends EventEmitter<{ change: []; problem:
   private readonly synced = new Set<KindName>();
   private readonly failures = new Map<KindName, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** What each object looked like to us (normalized, ignored annotations removed), by kind/key. */
+  private readonly fingerprints = new Map<string, string>();
   private current: ClusterView = emptyClusterView();
   private stale = true;
   private stopped = false;
@@ -69,10 +77,15 @@ export class KubernetesClusterSource extends EventEmitter<{ change: []; problem:
     for (const w of this.watches()) {
       // makeInformer returns a ListWatch, which also exposes latestResourceVersion().
       const inf = k8s.makeInformer(this.opts.kubeConfig, w.path, w.list) as k8s.Informer<Obj> & k8s.ObjectCache<Obj> & { latestResourceVersion(): string };
-      const changed = (): void => this.markChanged();
+      const changed = (o: Obj): void => {
+        if (this.remember(w.kind, o)) this.markChanged();
+      };
       inf.on('add', changed);
       inf.on('update', changed);
-      inf.on('delete', changed);
+      inf.on('delete', (o: Obj) => {
+        this.fingerprints.delete(fingerprintKey(w.kind, o));
+        this.markChanged();
+      });
       inf.on('connect', () => this.failures.set(w.kind, 0));
       inf.on('error', (err: unknown) => this.onError(w.kind, err));
       this.informers.set(w.kind, inf);
@@ -141,6 +154,28 @@ export class KubernetesClusterSource extends EventEmitter<{ change: []; problem:
     }, this.opts.debounceMs ?? 50);
   }
 
+  /** Records how `o` looks now; false when that is what we already had (nothing we read changed). */
+  private remember(kind: KindName, o: Obj): boolean {
+    const key = fingerprintKey(kind, o);
+    let fp: string;
+    try {
+      fp = JSON.stringify(this.normalize(kind, o));
+    } catch {
+      this.fingerprints.delete(key);
+      return true; // view() reports it
+    }
+    if (this.fingerprints.get(key) === fp) return false;
+    this.fingerprints.set(key, fp);
+    return true;
+  }
+
+  private normalize(kind: KindName, o: Obj): unknown {
+    const v = KINDS[kind].normalize(o as never) as { annotations?: Record<string, string> };
+    const ignore = this.opts.ignoreAnnotations;
+    if (ignore?.length && v.annotations) for (const a of ignore) delete v.annotations[a];
+    return v;
+  }
+
   ready(): boolean {
     return this.synced.size === this.kinds.length;
   }
@@ -153,7 +188,7 @@ export class KubernetesClusterSource extends EventEmitter<{ change: []; problem:
       const k = KINDS[kind];
       for (const o of inf.list()) {
         try {
-          const v = k.normalize(o as never);
+          const v = this.normalize(kind, o) as never;
           view[k.field].set((k.key as (x: unknown) => string)(v), v);
         } catch (err) {
           this.emit('problem', { object: `${kind}/${o.metadata?.namespace ? o.metadata.namespace + '/' : ''}${o.metadata?.name ?? '?'}`, reason: (err as Error).message });
@@ -172,6 +207,10 @@ export class KubernetesClusterSource extends EventEmitter<{ change: []; problem:
     if (this.changeTimer) clearTimeout(this.changeTimer);
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
+}
+
+function fingerprintKey(kind: KindName, o: Obj): string {
+  return `${kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
 function describeError(err: unknown): string {

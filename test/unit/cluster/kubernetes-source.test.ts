@@ -106,3 +106,22 @@ test('ready only after the first full sync, even if the API is down at start', a
   expect(s.ready()).toBe(true);
   expect(names()).toEqual(['n1', 'n2']);
 });
+
+test("the agents' own status annotation is not a change and stays out of the view; anything else is", async () => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(api.kubeconfig());
+  src = new KubernetesClusterSource({ kubeConfig: kc, log: silentLogger, kinds: ['Node'], backoffMs: { initial: 50, max: 200 }, debounceMs: 10, ignoreAnnotations: ['podroute.io/bgp-status'] });
+  await src.start();
+  await new Promise((r) => setTimeout(r, 100)); // the initial sync's own 'change' goes by first
+  let changes = 0;
+  src.on('change', () => changes++);
+  api.put(node('n1', '10.0.0.1', { 'podroute.io/bgp-status': '{"asn":1}' }));
+  api.put(node('n1', '10.0.0.1', { 'podroute.io/bgp-status': '{"asn":2}' }));
+  // Let both watch events arrive and the debounce pass: nothing.
+  await new Promise((r) => setTimeout(r, 300));
+  expect(changes).toBe(0);
+  expect(src.view().nodes.get('n1')!.annotations).toEqual({});
+  api.put(node('n1', '10.0.0.1', { 'podroute.io/bgp-status': '{"asn":3}', 'podroute.io/node.asn': '65001' }));
+  await until('a real annotation change is a change', () => changes === 1);
+  expect(src.view().nodes.get('n1')!.annotations).toEqual({ 'podroute.io/node.asn': '65001' });
+});
