@@ -5,7 +5,7 @@
 // none is configured (without a bind libuv creates the fd lazily, inside connect).
 import net, { isIP } from 'node:net';
 import { ttlSettings, type TtlSettings } from '../security/ttl-policy.js';
-import { setMd5Key, setMinTtl, setTtl, socketFamily, socketFd } from '../security/sockopt.js';
+import { readTtlOptions, setMd5Key, setMinTtl, setTtl, socketFamily, socketFd } from '../security/sockopt.js';
 import type { ConnectParams, SessionConfig } from './types.js';
 
 /** What a session's TCP connections carry besides addresses and ports. */
@@ -74,5 +74,11 @@ export function secureAccepted(sock: net.Socket, t: TtlSettings): void {
   if (fd < 0) throw new Error('accepted socket has no fd');
   const family = socketFamily(fd);
   if (t.ttl !== undefined) setTtl(fd, family, t.ttl);
-  if (t.minTtl !== undefined) setMinTtl(fd, family, t.minTtl);
+  if (t.minTtl !== undefined) {
+    setMinTtl(fd, family, t.minTtl);
+    // GTSM on an accepted socket is the only protection when the listener serves non-GTSM peers
+    // too: read it back rather than trust that the kernel kept it.
+    const got = readTtlOptions(fd, family).minTtl;
+    if (got !== t.minTtl) throw new Error(`minimum TTL reads back as ${got}, not ${t.minTtl}`);
+  }
 }

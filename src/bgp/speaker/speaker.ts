@@ -59,6 +59,8 @@ interface PeerEntry {
   maxPrefixWarned: Set<Family>;
   /** Restarts the session after a max-prefix Cease. */
   maxPrefixTimer?: NodeJS.Timeout;
+  /** The session is stopped because of its max-prefix limit (until the timer or a config change). */
+  maxPrefixDown?: boolean;
 }
 
 export interface SpeakerPeerView {
@@ -180,6 +182,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.refreshListenerSecurity();
     const result = entry.session.updateConfig(this.sessionConfig(pc));
     this.log.info('peer changed', { peer: key, result });
+    if (entry.maxPrefixDown) {
+      // An operator who changed the peer (say, raised its limit) expects it back now, not after the delay.
+      this.restartAfterMaxPrefix(entry);
+    } else {
+      // A lowered limit applies to what the peer has already sent.
+      this.checkMaxPrefixes(entry);
+    }
     this.scheduleFlush();
   }
 
@@ -323,16 +332,21 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const restart = pc.maxPrefixRestartSeconds;
     this.log.warn('maximum prefixes exceeded: closing the session with Cease/1', { peer: key, ...over, restartSeconds: restart });
     const text = `maximum prefixes exceeded: ${over.count} ${over.family} prefixes, limit ${over.limit}`;
+    entry.maxPrefixDown = true;
     void entry.session.stop({ subcode: CEASE_MAX_PREFIXES, data: maxPrefixData(over.family, over.limit), text }).catch(() => {});
     if (restart !== undefined) {
       if (entry.maxPrefixTimer) clearTimeout(entry.maxPrefixTimer);
-      entry.maxPrefixTimer = setTimeout(() => {
-        entry.maxPrefixTimer = undefined;
-        if (this.stopping || this.peers.get(key) !== entry) return;
-        this.log.info('restarting the session after a max-prefix Cease', { peer: key });
-        entry.session.start();
-      }, restart * 1000);
+      entry.maxPrefixTimer = setTimeout(() => this.restartAfterMaxPrefix(entry), restart * 1000);
     }
+  }
+
+  private restartAfterMaxPrefix(entry: PeerEntry): void {
+    if (entry.maxPrefixTimer) clearTimeout(entry.maxPrefixTimer);
+    entry.maxPrefixTimer = undefined;
+    entry.maxPrefixDown = false;
+    if (this.stopping || !this.started || this.peers.get(entry.info.id) !== entry) return;
+    this.log.info('restarting the session after a max-prefix Cease', { peer: entry.info.id });
+    entry.session.start();
   }
 
   private peerInfo(pc: PeerConfig, neg?: Negotiated): PeerInfo {

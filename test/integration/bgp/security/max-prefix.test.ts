@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { existsSync } from 'node:fs';
 import { Lab, waitFor, type Netns } from '../../../harness/netns.js';
 import { startDaemon, type BgpDaemon } from '../../../harness/peers/index.js';
-import { PodrouteSpeaker } from '../../../harness/podroute.js';
+import { PodrouteSpeaker, type PodrouteSpeakerConfig } from '../../../harness/podroute.js';
 
 jest.setTimeout(180_000);
 
@@ -30,12 +30,13 @@ describe('max-prefix with GoBGP', () => {
   let daemon: BgpDaemon;
   let speaker: PodrouteSpeaker;
   let them: Netns;
+  let cfg: PodrouteSpeakerConfig;
 
   beforeAll(async () => {
     lab = new Lab();
     let us: Netns;
     [us, them] = await lab.pair(US4, THEM4, US6, THEM6);
-    speaker = await PodrouteSpeaker.start(us, {
+    cfg = {
       asn: 65300,
       routerId: US4,
       listen: { address: '::' },
@@ -43,7 +44,8 @@ describe('max-prefix with GoBGP', () => {
         { address: THEM4, asn: 65301, holdTime: 9, connectRetryTime: 2, families: ['ipv4-unicast'], maxPrefixes: { 'ipv4-unicast': LIMIT4 }, maxPrefixRestartSeconds: RESTART_S },
         { address: THEM6, asn: 65301, holdTime: 9, connectRetryTime: 2, families: ['ipv6-unicast'], maxPrefixes: { 'ipv6-unicast': LIMIT6 }, maxPrefixAction: 'warn' },
       ],
-    });
+    };
+    speaker = await PodrouteSpeaker.start(us, cfg);
     daemon = await startDaemon('gobgp', them, {
       asn: 65301, routerId: THEM4,
       neighbors: [{ address: US4, asn: 65300, localAddress: THEM4 }, { address: US6, asn: 65300, localAddress: THEM6 }],
@@ -91,5 +93,16 @@ describe('max-prefix with GoBGP', () => {
     expect(p.flaps).toBe(0);
     expect(speaker.logs()).toMatch(/maximum prefixes exceeded \(warn only\)/);
     expect(speaker.logs()).toContain(THEM6);
+  });
+
+  test('raising the limit on reload brings the session back at once and it stays up', async () => {
+    await speaker.reload({ ...cfg, peers: [{ ...cfg.peers[0], maxPrefixes: { 'ipv4-unicast': 100 }, maxPrefixRestartSeconds: undefined }, cfg.peers[1]] });
+    await waitFor('IPv4 session up with all 12 prefixes', async () => {
+      const p = await speaker.peer(THEM4);
+      return p?.state === 'Established' && p.prefixesAccepted === V4.length;
+    }, { timeoutMs: 20_000 });
+    const flaps = (await speaker.peer(THEM4))!.flaps;
+    await new Promise((r) => setTimeout(r, (RESTART_S + 1) * 1000));
+    expect(await speaker.peer(THEM4)).toMatchObject({ state: 'Established', flaps });
   });
 });
