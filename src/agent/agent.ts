@@ -30,8 +30,11 @@ export interface AgentOptions {
   version: string;
   /** Kubernetes Events for configuration problems (absent with a cluster file). */
   k8sEvents?: EventRecorder;
-  /** Writes the node's BGP status annotation (absent with a cluster file). */
-  statusWriter?: (text: string) => Promise<void>;
+  /**
+   * Where the node's BGP status is published (the Node annotation, the PodrouteNodeStatus object);
+   * each has its own publisher, so one failing (a CRD not installed) never holds up the other.
+   */
+  statusWriters?: { name: string; write: (text: string) => Promise<void> }[];
   /** Rate limits of the status annotation (tests shorten them). */
   statusIntervals?: { minMs: number; maxMs: number };
   /** Service VIP advertisement to external peers. */
@@ -46,7 +49,7 @@ export class Agent {
   private server?: ObserveServer;
   private metrics?: Metrics;
   private readonly startedAt = new Date();
-  private publisher?: StatusPublisher;
+  private publishers: StatusPublisher[] = [];
 
   constructor(private readonly opts: AgentOptions) {
     this.routing = new RoutingController({
@@ -121,25 +124,27 @@ export class Agent {
     }
     await this.opts.source.start();
     await this.routing.start();
-    if (this.opts.statusWriter) {
-      const r = this.routing;
-      this.publisher = new StatusPublisher({
-        compute: () => {
-          const d = r.status().desired;
-          if (!d || !r.speaker) return undefined; // nothing true to say before the first sync
-          return shapeBgpStatus({ asn: d.asn, routerId: d.routerId, peers: peersStatus(r.speaker), ...(this.opts.fib ? { fib: this.opts.fib.status() } : {}) });
-        },
-        write: this.opts.statusWriter,
-        log: this.opts.log.child({ component: 'status' }),
+    const r = this.routing;
+    const compute = () => {
+      const d = r.status().desired;
+      if (!d || !r.speaker) return undefined; // nothing true to say before the first sync
+      return shapeBgpStatus({ asn: d.asn, routerId: d.routerId, peers: peersStatus(r.speaker), ...(this.opts.fib ? { fib: this.opts.fib.status() } : {}) });
+    };
+    for (const w of this.opts.statusWriters ?? []) {
+      const p = new StatusPublisher({
+        compute,
+        write: w.write,
+        log: this.opts.log.child({ component: 'status', target: w.name }),
         ...(this.opts.statusIntervals ? { minIntervalMs: this.opts.statusIntervals.minMs, maxIntervalMs: this.opts.statusIntervals.maxMs } : {}),
       });
-      this.publisher.start();
+      p.start();
+      this.publishers.push(p);
     }
   }
 
   /** keepRoutes: leave kernel routes in place (graceful restart / upgrade); false withdraws everything. */
   async stop(keepRoutes: boolean): Promise<void> {
-    this.publisher?.stop();
+    for (const p of this.publishers) p.stop();
     await this.routing.stop({ keepRoutes });
     await this.opts.source.stop();
     await this.server?.close();

@@ -16,6 +16,7 @@ import { DEFAULT_OBSERVE_PORT } from '../observe/server.js';
 import { KubernetesClusterSource, loadKubeConfig } from '../cluster/kubernetes/source.js';
 import { KubernetesEventRecorder, kubernetesEventApi } from '../cluster/kubernetes/events.js';
 import { nodeAnnotationWriter } from '../cluster/kubernetes/node-annotation.js';
+import { nodeStatusCrdWriter } from '../cluster/kubernetes/node-status-crd.js';
 import { BGP_STATUS_ANNOTATION } from '../agent/node-status.js';
 
 const SPEC = {
@@ -26,6 +27,7 @@ const SPEC = {
   'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
   'advertise-loadbalancer-ip': { type: 'boolean', help: 'advertise LoadBalancer ingress IPs to external peers', default: true },
   'status-annotation': { type: 'boolean', help: `publish BGP status as the node annotation ${BGP_STATUS_ANNOTATION}`, default: true },
+  'status-crd': { type: 'boolean', help: 'also publish it as a PodrouteNodeStatus object (the CRD must be installed)', default: false },
   'status-min-interval': { type: 'string', help: 'seconds between status annotation writes, at least', default: '5' },
   'status-max-interval': { type: 'string', help: 'seconds between status annotation writes, at most', default: '60' },
   'cluster-asn': { type: 'string', help: 'ASN of nodes without a node.asn annotation', default: '64512' },
@@ -86,7 +88,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
 
   let source: ClusterSource;
   let k8sEvents: KubernetesEventRecorder | undefined;
-  let statusWriter: ((text: string) => Promise<void>) | undefined;
+  const statusWriters: { name: string; write: (text: string) => Promise<void> }[] = [];
   if (flags['cluster-file'] && flags.kubeconfig) throw new UsageError('--cluster-file and --kubeconfig exclude each other');
   if (flags['cluster-file']) source = new FileClusterSource({ path: flags['cluster-file'], log: log.child({ component: 'cluster' }) });
   else {
@@ -100,7 +102,8 @@ export async function agentCommand(argv: string[]): Promise<number> {
     // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs).
     source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
     k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
-    if (flags['status-annotation']) statusWriter = nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION);
+    if (flags['status-annotation']) statusWriters.push({ name: 'annotation', write: nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION) });
+    if (flags['status-crd']) statusWriters.push({ name: 'PodrouteNodeStatus', write: nodeStatusCrdWriter(kc, nodeName) });
   }
   const seconds = (flag: 'status-min-interval' | 'status-max-interval'): number => {
     const n = Number(flags[flag]);
@@ -127,7 +130,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     http,
     gracefulRestart: grTime > 0 ? { restartTime: grTime } : undefined,
     k8sEvents,
-    statusWriter,
+    statusWriters,
     statusIntervals,
     services: { clusterIP: flags['advertise-cluster-ip'], externalIP: flags['advertise-external-ip'], loadBalancerIP: flags['advertise-loadbalancer-ip'] },
     routing: {
