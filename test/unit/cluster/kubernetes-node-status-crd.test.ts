@@ -57,3 +57,12 @@ test('every printer column resolves on the object the agent writes', () => {
     ['ASN', 64512], ['Router-ID', '10.0.0.1'], ['Established', 1], ['Peers', 2], ['FIB', 1], ['Updated', '2026-01-01T00:00:00.000Z'],
   ]);
 });
+
+test('the CRD printed in docs/agent.md is the one in the code', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const doc = readFileSync(new URL('../../../docs/agent.md', import.meta.url), 'utf8');
+  const m = /```yaml\n(apiVersion: apiextensions\.k8s\.io\/v1\n[\s\S]*?)```/.exec(doc);
+  expect(m).not.toBeNull();
+  expect(parse(m![1])).toEqual(podrouteNodeStatusCrd());
+});
