@@ -1,10 +1,14 @@
 // The socket-option adapter and the connector on loopback, without any daemon: keys and TTLs are
 // really on the sockets (read back from the kernel), a wrong key never connects, and an option
 // the kernel refuses fails the connection instead of connecting without it.
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import net from 'node:net';
 import { connectSecured, secureAccepted } from '../../../../src/bgp/session/transport.js';
 import { readTtlOptions, setMd5Key, setTtl, socketFamily, socketFd } from '../../../../src/bgp/security/sockopt.js';
+import { BgpListener } from '../../../../src/bgp/speaker/listener.js';
+import { silentLogger } from '../../../../src/util/log.js';
+
+jest.setTimeout(30_000);
 
 const servers: net.Server[] = [];
 const sockets: net.Socket[] = [];
@@ -67,5 +71,33 @@ describe.each([['IPv4', '127.0.0.1'], ['IPv6', '::1']])('%s loopback', (_name, h
     expect(msg).toMatch(/IP(V6_UNICAST_HOPS|_TTL) failed: errno 22/);
     await new Promise((r) => setTimeout(r, 200));
     expect(connections).toBe(0);
+  });
+});
+
+describe('BgpListener.applySecurity on loopback', () => {
+  test('keys and TTLs follow the peer list; only changes are applied', async () => {
+    const dispatched: string[] = [];
+    const l = new BgpListener({ address: '127.0.0.1', port: 0, log: silentLogger, dispatch: (remote, s) => { dispatched.push(remote); sockets.push(s); return true; } });
+    const { port } = await l.listen();
+    const fd = socketFd((l as unknown as { server: net.Server }).server);
+    try {
+      l.applySecurity([{ address: '127.0.0.1', password: 'k', ttlSecurity: true }]);
+      expect(readTtlOptions(fd, 4)).toEqual({ ttl: 255, minTtl: 254 });
+      expect(await outcome(connectSecured({ host: '127.0.0.1', port }), 1500)).toBe('timeout'); // no key
+      expect(await outcome(connectSecured({ host: '127.0.0.1', port, password: 'k' }), 1500)).toBe('timeout'); // TTL 64 < 254
+      expect(await outcome(connectSecured({ host: '127.0.0.1', port, password: 'k', ttl: 255 }), 3000)).toBe('connected');
+      // A non-GTSM peer on the listener: the minimum moves to accepted sockets, TTL 255 stays.
+      l.applySecurity([{ address: '127.0.0.1', password: 'k', ttlSecurity: true }, { address: '192.0.2.1' }]);
+      expect(readTtlOptions(fd, 4)).toEqual({ ttl: 255, minTtl: 0 });
+      // No GTSM peer, no key: back to the system default TTL and unsigned connections.
+      l.applySecurity([{ address: '127.0.0.1' }]);
+      expect(readTtlOptions(fd, 4).minTtl).toBe(0);
+      expect(readTtlOptions(fd, 4).ttl).toBe(64);
+      expect(await outcome(connectSecured({ host: '127.0.0.1', port }), 3000)).toBe('connected');
+      expect(dispatched).toEqual(['127.0.0.1', '127.0.0.1']);
+    } finally {
+      for (const s of sockets.splice(0)) s.destroy(); // server.close() waits for its connections
+      await l.close();
+    }
   });
 });
