@@ -29,6 +29,8 @@ export interface EventApi {
   bump(namespace: string, name: string, patch: { count: number; lastTimestamp: string }): Promise<void>;
 }
 
+const MAX_REMEMBERED = 1000;
+
 interface Seen {
   name: string;
   namespace: string;
@@ -91,6 +93,9 @@ export class KubernetesEventRecorder implements EventRecorder {
       reportingInstance: this.opts.host,
     });
     this.seen.set(key, { name, namespace, count: 1 });
+    // Bounded: a stream of distinct messages must not grow the agent; the oldest is forgotten
+    // (at worst a later repeat creates a new Event instead of counting).
+    if (this.seen.size > MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
   }
 }
 

@@ -225,7 +225,15 @@ function describeError(err: unknown): string {
 /** Kubeconfig from a file, or the in-cluster service account when none is given. */
 export function loadKubeConfig(path?: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromCluster();
+  if (path) {
+    kc.loadFromFile(path);
+    if (!kc.getCurrentCluster()) throw new Error(`${path}: no current context with a cluster`);
+    return kc;
+  }
+  // client-node would happily build "https://undefined:undefined" and retry it forever.
+  if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+    throw new Error('not running in a pod (KUBERNETES_SERVICE_HOST/PORT are unset); give --kubeconfig or --cluster-file');
+  }
+  kc.loadFromCluster();
   return kc;
 }

@@ -125,3 +125,28 @@ test("the agents' own status annotation is not a change and stays out of the vie
   await until('a real annotation change is a change', () => changes === 1);
   expect(src.view().nodes.get('n1')!.annotations).toEqual({ 'podroute.io/node.asn': '65001' });
 });
+
+test('loadKubeConfig: a file, the in-cluster account, or a clear error', async () => {
+  const { loadKubeConfig } = await import('../../../src/cluster/kubernetes/source.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+  writeFileSync(join(dir, 'kc'), api.kubeconfig());
+  expect(loadKubeConfig(join(dir, 'kc')).getCurrentCluster()?.server).toBe(api.url);
+  writeFileSync(join(dir, 'empty'), '{"apiVersion":"v1","kind":"Config"}');
+  expect(() => loadKubeConfig(join(dir, 'empty'))).toThrow('no current context with a cluster');
+  const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+  try {
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_PORT;
+    expect(() => loadKubeConfig()).toThrow('not running in a pod (KUBERNETES_SERVICE_HOST/PORT are unset); give --kubeconfig or --cluster-file');
+    process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = '443';
+    expect(loadKubeConfig().getCurrentCluster()?.server).toBe('https://10.96.0.1:443');
+  } finally {
+    for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  }
+});
