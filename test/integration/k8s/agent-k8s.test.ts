@@ -226,6 +226,20 @@ describe('podroute agent --kubeconfig', () => {
     expect(await established('node-2', TOR_A)).toMatchObject({ establishedSince: node2Tor.establishedSince, flaps: node2Tor.flaps });
   });
 
+  test('communities and AS-path prepend by annotation apply live to the ToR, without a session reset', async () => {
+    const before = (await established('node-2', TOR_A))!;
+    const nodeSession = (await established('node-2', NODES[0].address))!;
+    annotate('node-2', { 'kube-router.io/node.bgp.communities': '64512:100', 'podroute.io/path-prepend.as': '64512', 'podroute.io/path-prepend.repeat-n': '2' });
+    const attrs = await waitFor('the ToR sees node-2\'s podCIDR with the community and the prepend', async () => {
+      const { stdout } = await tor.exec('/usr/sbin/birdc', ['-s', lab.path('tor.ctl'), 'show', 'route', NODES[1].podCIDR, 'all']);
+      return /BGP\.community:.*\(64512,100\)/.test(stdout) && /BGP\.as_path: 64512 64512 64512/.test(stdout) ? stdout : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(attrs).toContain('node_2');
+    expect(await established('node-2', TOR_A)).toMatchObject({ establishedSince: before.establishedSince, flaps: before.flaps });
+    // Toward nodes nothing changes (communities and prepend are for external peers).
+    expect(await established('node-2', NODES[0].address)).toMatchObject({ establishedSince: nodeSession.establishedSince, flaps: nodeSession.flaps });
+  });
+
   test('an invalid annotation becomes one Event on the Node with the exact reason; nothing is lost', async () => {
     const before = await peersOf('node-1');
     const fibBefore = await allFibs();
