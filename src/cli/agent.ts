@@ -16,7 +16,6 @@ import { DEFAULT_OBSERVE_PORT } from '../observe/server.js';
 import { KubernetesClusterSource, loadKubeConfig } from '../cluster/kubernetes/source.js';
 import { KubernetesEventRecorder, kubernetesEventApi } from '../cluster/kubernetes/events.js';
 import { nodeAnnotationWriter } from '../cluster/kubernetes/node-annotation.js';
-import { nodeStatusCrdWriter } from '../cluster/kubernetes/node-status-crd.js';
 import { BGP_STATUS_ANNOTATION } from '../agent/node-status.js';
 
 const SPEC = {
@@ -27,7 +26,6 @@ const SPEC = {
   'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
   'advertise-loadbalancer-ip': { type: 'boolean', help: 'advertise LoadBalancer ingress IPs to external peers', default: true },
   'status-annotation': { type: 'boolean', help: `publish BGP status as the node annotation ${BGP_STATUS_ANNOTATION}`, default: true },
-  'status-crd': { type: 'boolean', help: 'also publish it as a PodrouteNodeStatus object (the CRD must be installed)', default: false },
   'status-min-interval': { type: 'string', help: 'seconds between status annotation writes, at least', default: '5' },
   'status-max-interval': { type: 'string', help: 'seconds between status annotation writes, at most', default: '60' },
   'cluster-asn': { type: 'string', help: 'ASN of nodes without a node.asn annotation', default: '64512' },
@@ -103,7 +101,6 @@ export async function agentCommand(argv: string[]): Promise<number> {
     source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
     k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
     if (flags['status-annotation']) statusWriters.push({ name: 'annotation', write: nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION) });
-    if (flags['status-crd']) statusWriters.push({ name: 'PodrouteNodeStatus', write: nodeStatusCrdWriter(kc, nodeName) });
   }
   const seconds = (flag: 'status-min-interval' | 'status-max-interval'): number => {
     const n = Number(flags[flag]);

@@ -28,8 +28,6 @@ const COLLECTIONS: Collection[] = [
   { path: '/api/v1/events', kind: 'Event', apiVersion: 'v1', namespaced: true, plural: 'events', group: '' },
   { path: '/apis/discovery.k8s.io/v1/endpointslices', kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', namespaced: true, plural: 'endpointslices', group: 'discovery.k8s.io' },
   { path: '/apis/networking.k8s.io/v1/networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, plural: 'networkpolicies', group: 'networking.k8s.io' },
-  // Our CRD, as if installed (tests of a cluster without it use crdMissing()).
-  { path: '/apis/podroute.io/v1alpha1/podroutenodestatuses', kind: 'PodrouteNodeStatus', apiVersion: 'podroute.io/v1alpha1', namespaced: false, plural: 'podroutenodestatuses', group: 'podroute.io', version: 'v1alpha1' },
 ];
 
 interface WatchEvent {
@@ -64,7 +62,6 @@ export class FakeApiServer {
   private readonly sockets = new Set<Socket>();
   private failures: { count: number; status: number } = { count: 0, status: 503 };
   readonly requests: RequestRecord[] = [];
-  private crdInstalled = true;
 
   constructor() {
     for (const c of COLLECTIONS) {
@@ -174,11 +171,6 @@ export class FakeApiServer {
     this.failures = { count, status };
   }
 
-  /** The PodrouteNodeStatus CRD is not installed: its URLs answer 404 like any unknown path. */
-  crdMissing(missing = true): void {
-    this.crdInstalled = !missing;
-  }
-
   watchCount(): number {
     return this.watchers.size;
   }
@@ -203,7 +195,6 @@ export class FakeApiServer {
   /** Maps a URL path to (collection, namespace, name). Accepts cluster-wide and namespaced forms. */
   private route(path: string): { c: Collection; namespace?: string; name?: string } | undefined {
     for (const c of COLLECTIONS) {
-      if (c.kind === 'PodrouteNodeStatus' && !this.crdInstalled) continue;
       if (path === c.path) return { c };
       const base = c.group === '' ? '/api/v1' : `/apis/${c.group}/${c.version ?? 'v1'}`;
       if (!c.namespaced) {

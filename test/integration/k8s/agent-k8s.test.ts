@@ -113,7 +113,6 @@ async function startAgent(name: string): Promise<void> {
     '--route-protocol', String(PROTO),
     '--status-min-interval', '0.5',
     '--status-max-interval', '3',
-    '--status-crd',
   ];
   const p = ns.get(name)!.spawn(`agent-${name}`, process.execPath, args);
   agents.set(name, p);
@@ -178,12 +177,6 @@ describe('podroute agent --kubeconfig', () => {
     }, { timeoutMs: 10_000 });
     expect(status).toMatchObject({ asn: 64512, routerId: NODES[0].address, established: 1, fib: { installed: 1, errors: 0 } });
     expect(status.peers).toEqual([expect.objectContaining({ address: NODES[1].address, asn: 64512, name: 'node-2', state: 'Established', in: 1, out: 1, since: expect.any(String) })]);
-    // The same summary as a PodrouteNodeStatus object (`kubectl get prns`).
-    const crd = await waitFor('node-1\'s PodrouteNodeStatus with node-2 Established', () => {
-      const o = api.get('PodrouteNodeStatus', 'node-1') as { status?: { established?: number; configured?: number } } | undefined;
-      return o?.status?.established === 1 ? o : undefined;
-    }, { timeoutMs: 10_000 });
-    expect(crd.status).toMatchObject({ asn: 64512, routerId: NODES[0].address, configured: 1 });
     // Written as merge patches, never JSON patches.
     const patches = api.requests.filter((q) => q.method === 'PATCH' && q.url.startsWith('/api/v1/nodes/'));
     expect(patches.length).toBeGreaterThan(0);
