@@ -171,10 +171,10 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     for (const p of this.originated) if (!want.has(p)) (speaker.withdraw(p), this.originated.delete(p));
     for (const p of want) if (!this.originated.has(p)) (speaker.originate(p), this.originated.add(p));
     if (prev && policyChanged(prev, desired)) speaker.reevaluateExports();
-    // A new service VIP may already sit in the Adj-RIB-In as accepted: have peers re-send so the
-    // import filter sees it again.
-    if (this.services.reject.some((p) => !prevServices.reject.includes(p))) speaker.refreshAllInbound();
-    if (prev && importPolicyChanged(prev, desired)) speaker.refreshAllInbound();
+    // A new service VIP may already sit in the Adj-RIB-In as accepted: like any import policy
+    // change, have peers re-send (once) so the import filter sees it again.
+    const vipAdded = this.services.reject.some((p) => !prevServices.reject.includes(p));
+    if (vipAdded || (prev && importPolicyChanged(prev, desired))) speaker.refreshAllInbound();
 
     try {
       await this.opts.podNetwork?.apply(view, desired);
