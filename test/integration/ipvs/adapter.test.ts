@@ -24,6 +24,7 @@ const expected = [
   'stats: a connection to a service is counted (per service and per destination)',
   'timeouts: set and read back',
   'delete services; the kernel is empty again',
+  'the stopgap raw transport (netlink package) does the same round trip',
 ];
 
 describe('IPVS adapter in the VM', () => {

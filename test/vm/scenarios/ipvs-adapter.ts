@@ -158,5 +158,19 @@ await check('delete services; the kernel is empty again', async () => {
   assertEq((await c.listServices()).length, 0, 'left');
 });
 
+await check('the stopgap raw transport (netlink package) does the same round trip', async () => {
+  const r = new IpvsClient(await RawIpvsTransport.open());
+  try {
+    await r.addService(tcp);
+    const errs = await r.apply([{ op: 'add-dest', id: tcp.id, dest: { ...masq, address: '10.0.0.2', port: 80 } }, { op: 'add-service', service: tcp }]);
+    assertEq(errs, [0, 17], 'batch errnos');
+    assertEq((await r.listDestinations(tcp.id)).map((d) => d.address), ['10.0.0.2'], 'dests');
+    await r.deleteService(tcp.id);
+    assertEq((await r.listServices()).length, 0, 'left');
+  } finally {
+    r.close();
+  }
+});
+
 c.close();
 finish();
