@@ -15,6 +15,7 @@ beforeAll(async () => {
 const expected = [
   'full sync: ClusterIP (TCP+UDP), NodePort, VIPs on podroute-vip; foreign service untouched',
   'a client reaches the ClusterIP over TCP, spread over both pods (rr)',
+  'dual-stack: an IPv6 ClusterIP reaches the pods over IPv6',
   'a client reaches the ClusterIP over UDP',
   'a client reaches the NodePort (TCP and UDP) on the node address',
   'endpoints change (pod2 → pod3): traffic follows; only that Service is touched',

@@ -9,7 +9,7 @@ import { tcpAsk, tcpHold, udpAsk } from '../lib/client.js';
 import { startPods, stopPods } from '../lib/netns.js';
 
 requireVm();
-sh('modprobe ip_vs && sysctl -qw net.ipv4.ip_forward=1 && sysctl -qw net.ipv4.vs.conntrack=1');
+sh('modprobe ip_vs && sysctl -qw net.ipv4.ip_forward=1 && sysctl -qw net.ipv6.conf.all.forwarding=1 && sysctl -qw net.ipv4.vs.conntrack=1');
 // The "node": its InternalIP on a dummy interface, for NodePorts.
 sh('ip link add node0 type dummy && ip link set node0 up && ip addr add 192.168.50.10/32 dev node0');
 // A foreign IPVS service (someone else's): must survive every sync untouched.
@@ -70,6 +70,22 @@ await check('full sync: ClusterIP (TCP+UDP), NodePort, VIPs on podroute-vip; for
 
 await check('a client reaches the ClusterIP over TCP, spread over both pods (rr)', async () => {
   assertEq(names(await spread('10.96.0.10', 80, 4)), ['pod1', 'pod2'], 'backends');
+});
+
+await check('dual-stack: an IPv6 ClusterIP reaches the pods over IPv6', async () => {
+  put(svc('web6', 'fd00:96::10', { ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }] }));
+  putSlice({ ...slice('web6', [ep(pods[0].ip6), ep(pods[1].ip6)]), addressType: 'IPv6', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
+  ctl.serviceChanged('default', 'web6');
+  ctl.endpointSliceChanged({ namespace: 'default', name: 'web6-1', serviceName: 'web6' });
+  const st = await ctl.syncDirty();
+  assertEq(st.errors, [], 'errors');
+  assert(sh('ip -br addr show dev podroute-vip').includes('fd00:96::10/128'), 'v6 VIP');
+  assertEq(names(await spread('fd00:96::10', 80, 4)), ['pod1', 'pod2'], 'v6 backends');
+  services.delete('default/web6');
+  slices.delete('default/web6-1');
+  ctl.serviceChanged('default', 'web6');
+  await ctl.syncDirty();
+  assert(!/fd00:96::10/.test(sh('ipvsadm -Ln')), 'v6 service removed');
 });
 
 await check('a client reaches the ClusterIP over UDP', async () => {
