@@ -162,9 +162,6 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
 
     if (!this.speaker || identityChanged(prev, desired)) await this.replaceSpeaker(desired);
     const speaker = this.speaker!;
-    for (const p of desired.peers) {
-      if (p.password) this.opts.log.warn('TCP MD5 passwords are not supported yet; the session will not come up if the peer requires one', { peer: p.address });
-    }
     await speaker.setPeers(desired.peers.map(toPeerConfig));
 
     const want = new Set([...desired.originate, ...this.services.advertise]);
@@ -281,7 +278,8 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
 }
 
 function toPeerConfig(p: DesiredPeer) {
-  const { kind: _kind, nodeName, password: _password, ...rest } = p;
+  // The password (TCP MD5, from peer.passwords / peers[].password) goes to the session as is.
+  const { kind: _kind, nodeName, ...rest } = p;
   return { ...rest, ...(nodeName ? { description: nodeName } : {}) };
 }
 
