@@ -4,6 +4,7 @@
 
 import type { ClusterView, EndpointSliceView } from '../cluster/view.js';
 import type { IpvsClient } from '../netlink/ipvs/client.js';
+import { IpvsResyncError } from '../netlink/ipvs/transport.js';
 import { parseCidr } from './cidr.js';
 import type { ProxyConfig } from './config.js';
 import { computeIpvs, computeService, makeContext, type DesiredService, type HealthCheck } from './desired.js';
@@ -113,7 +114,16 @@ export class ProxyController {
     const owners = new Set([...this.dirty, ...this.reconciler.drainingOwners()]);
     this.dirty.clear();
     const desired = this.desiredFor(owners);
-    const st = await this.reconciler.syncOwners(owners, desired);
+    let st: SyncStats;
+    try {
+      st = await this.reconciler.syncOwners(owners, desired);
+    } catch (e) {
+      // Never lose work: the Services stay dirty. Lost replies (IpvsResyncError) mean the kernel
+      // state is unknown, so the retry is a full sync.
+      for (const o of owners) this.dirty.add(o);
+      this.retry(e instanceof IpvsResyncError);
+      throw e;
+    }
     this.updateVips(owners, desired);
     for (const o of owners) {
       const d = desired.get(o);
@@ -132,7 +142,15 @@ export class ProxyController {
     this.rebuildSliceIndex(view);
     const d = computeIpvs(view, this.deps.cfg);
     this.lastProblems = d.problems;
-    const st = await this.reconciler.fullSync(d.services);
+    let st: SyncStats;
+    try {
+      st = await this.reconciler.fullSync(d.services);
+    } catch (e) {
+      this.retry(true);
+      throw e;
+    }
+    if (this.retryTimer) clearTimeout(this.retryTimer); // a full sync covers any pending retry
+    this.retryTimer = undefined;
     this.vipsByOwner.clear();
     this.updateVips(d.services.keys(), d.services);
     this.desiredByOwner.clear();
@@ -155,6 +173,17 @@ export class ProxyController {
     for (const d of this.desiredByOwner.values()) vss.push(...d.virtualServers);
     await this.deps.netfilter.apply(computeNetfilter(vss, this.deps.cfg), { full });
   }
+
+  private retryTimer?: NodeJS.Timeout;
+  /** After a failed sync, try again soon (only while started; tests call sync methods directly). */
+  private retry(full: boolean): void {
+    if (!this.timers.length || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.serialize(() => (full ? this.fullSync() : this.syncDirty()));
+    }, this.retryMs);
+  }
+  private retryMs = 1000;
 
   private updateVips(owners: Iterable<string>, desired: ReadonlyMap<string, DesiredService>): void {
     let changed = false;
@@ -190,6 +219,8 @@ export class ProxyController {
     this.timers = [];
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = undefined;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     await this.running;
   }
 

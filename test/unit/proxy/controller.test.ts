@@ -114,6 +114,21 @@ describe('ProxyController with a fake kernel', () => {
     expect(kernel.log.some((l) => l.key.includes('198.51.100') && l.cmd !== Cmd.GET_SERVICE)).toBe(false);
   });
 
+  test('lost replies keep the Service dirty: the next sync applies it', async () => {
+    const { IpvsResyncError } = await import('../../../src/netlink/ipvs/transport.js');
+    const v = view([svc({ name: 'a' })], [slice('a', [ep('10.244.1.1')])]);
+    const { kernel, ctl, setView } = setup(v);
+    await ctl.fullSync();
+    setView(view([svc({ name: 'a' })], [slice('a', [ep('10.244.1.2')])]));
+    const real = kernel.batch.bind(kernel);
+    kernel.batch = async () => { throw new IpvsResyncError('ENOBUFS'); };
+    ctl.endpointSliceChanged({ namespace: 'default', name: 'a-abc', serviceName: 'a' });
+    await expect(ctl.syncDirty()).rejects.toThrow(/ENOBUFS/);
+    kernel.batch = real;
+    await ctl.syncDirty();
+    expect(kernel.dump()['tcp/10.96.0.10/80']).toEqual(['10.244.1.2:8080 w1']);
+  });
+
   test('ownership persists across controllers through the store file', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/podroute-own-');
