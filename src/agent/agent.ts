@@ -16,6 +16,7 @@ import type { EventRecorder } from '../cluster/kubernetes/events.js';
 import type { ServiceAdvertiseFlags } from '../routing/service-routes.js';
 import { shapeBgpStatus } from './node-status.js';
 import { StatusPublisher } from './status-publisher.js';
+import { NetpolWiring } from './netpol-wiring.js';
 
 export interface AgentOptions {
   nodeName: string;
@@ -39,6 +40,8 @@ export interface AgentOptions {
   statusIntervals?: { minMs: number; maxMs: number };
   /** Service VIP advertisement to external peers. */
   services?: ServiceAdvertiseFlags;
+  /** NetworkPolicy enforcement (kube-router's --run-firewall). */
+  netpol?: { nflogGroup?: number; resyncIntervalMs?: number };
 }
 
 /** The Event reason for an annotation that was rejected (the log line carries the same text). */
@@ -50,6 +53,7 @@ export class Agent {
   private metrics?: Metrics;
   private readonly startedAt = new Date();
   private publishers: StatusPublisher[] = [];
+  readonly netpol?: NetpolWiring;
 
   constructor(private readonly opts: AgentOptions) {
     this.routing = new RoutingController({
@@ -77,6 +81,7 @@ export class Agent {
         }
       });
     }
+    if (opts.netpol) this.netpol = new NetpolWiring({ nodeName: opts.nodeName, source: opts.source, log: opts.log.child({ component: 'netpol' }), ...opts.netpol });
     this.routing.on('synced', () => {
       const ms = this.routing.status().lastSyncMs;
       if (ms !== undefined) this.metrics?.observeSync('routing', ms / 1000);
@@ -97,18 +102,21 @@ export class Agent {
       routes: (q) => routesPage(r.speaker, q),
       ribSummary: () => ribSummary(r.speaker),
       ...(this.opts.fib ? { fib: () => this.opts.fib!.status() } : {}),
+      ...(this.netpol ? { policies: () => this.netpol!.policies() } : {}),
       events: () => this.opts.events.list(),
       health: () => {
         const st = r.status();
         const sourceReady = this.opts.source.ready();
-        const ready = sourceReady && st.ready;
+        const netpol = this.netpol?.health();
+        const ready = sourceReady && st.ready && (netpol?.ready ?? true);
         return {
           alive: true,
           ready,
-          ...(ready ? {} : { reason: !sourceReady ? 'waiting for the first cluster sync' : st.lastError ?? 'routing not synced yet' }),
+          ...(ready ? {} : { reason: !sourceReady ? 'waiting for the first cluster sync' : !st.ready ? st.lastError ?? 'routing not synced yet' : netpol?.lastError ?? 'network policies not applied yet' }),
           controllers: [
             { name: 'cluster', ready: sourceReady },
             { name: 'routing', ready: st.ready, ...(st.lastSyncAt ? { lastSyncAt: st.lastSyncAt } : {}), ...(st.lastError ? { lastError: st.lastError } : {}) },
+            ...(netpol ? [netpol] : []),
           ],
         };
       },
@@ -124,6 +132,7 @@ export class Agent {
     }
     await this.opts.source.start();
     await this.routing.start();
+    await this.netpol?.start(this.metrics);
     const r = this.routing;
     const compute = () => {
       const d = r.status().desired;
@@ -145,6 +154,8 @@ export class Agent {
   /** keepRoutes: leave kernel routes in place (graceful restart / upgrade); false withdraws everything. */
   async stop(keepRoutes: boolean): Promise<void> {
     for (const p of this.publishers) p.stop();
+    // Policy rules stay in place across a restart: pods stay protected while the agent is away.
+    await this.netpol?.stop();
     await this.routing.stop({ keepRoutes });
     await this.opts.source.stop();
     await this.server?.close();

@@ -22,6 +22,7 @@ const SPEC = {
   'node-name': { type: 'string', help: 'this node (default $NODE_NAME, then the hostname)' },
   'cluster-file': { type: 'string', help: 'read the cluster from this YAML file of Kubernetes objects (standalone/demo)' },
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server (default: in-cluster service account)' },
+  'run-firewall': { type: 'boolean', help: 'enforce NetworkPolicies with ipsets and iptables', default: true },
   'advertise-cluster-ip': { type: 'boolean', help: 'advertise service ClusterIPs to external peers', default: false },
   'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
   'advertise-loadbalancer-ip': { type: 'boolean', help: 'advertise LoadBalancer ingress IPs to external peers', default: true },
@@ -97,8 +98,9 @@ export async function agentCommand(argv: string[]): Promise<number> {
       const where = flags.kubeconfig ? `--kubeconfig ${flags.kubeconfig}` : 'the in-cluster service account (no --kubeconfig or --cluster-file given)';
       throw new UsageError(`cannot load ${where}: ${(err as Error).message}`);
     }
-    // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs).
-    source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
+    // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs);
+    // the firewall also needs namespaces, pods and the policies themselves.
+    source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: flags['run-firewall'] ? ['Node', 'Service', 'EndpointSlice', 'Namespace', 'Pod', 'NetworkPolicy'] : ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
     k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
     if (flags['status-annotation']) statusWriters.push({ name: 'annotation', write: nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION) });
   }
@@ -129,6 +131,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     k8sEvents,
     statusWriters,
     statusIntervals,
+    ...(flags['run-firewall'] ? { netpol: {} } : {}),
     services: { clusterIP: flags['advertise-cluster-ip'], externalIP: flags['advertise-external-ip'], loadBalancerIP: flags['advertise-loadbalancer-ip'] },
     routing: {
       nodeName,

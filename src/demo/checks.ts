@@ -111,5 +111,19 @@ export async function runChecks(w: DemoWorld): Promise<CheckResult[]> {
     const t = await tcpSeenSource(podNs(pod.name), w.plan.tor.address);
     results.push({ check: 'pod → outside TCP, SNAT', from: `${pod.name} ${pod.ip}`, to: `tor ${w.plan.tor.address}:8080`, ok: t.ok && t.seen === n.address, measured: t.ok ? `server saw ${t.seen} (node ${n.name})` : `failed: ${t.error}` });
   }
+  // NetworkPolicy: the last node's pods accept TCP 8080 only from node-1's pods.
+  await w.setPolicy(true);
+  const guarded = nodes[nodes.length - 1].pods[0];
+  const friend = nodes[0].pods[0];
+  const allowed = await tcpSeenSource(podNs(friend.name), guarded.ip!);
+  results.push({ check: 'NetworkPolicy allows', from: `${friend.name} ${friend.ip}`, to: `${guarded.name} ${guarded.ip}:8080`, ok: allowed.ok && allowed.seen === friend.ip, measured: allowed.ok ? `connected, server saw ${allowed.seen}` : `failed: ${allowed.error}` });
+  if (nodes.length > 2) {
+    const stranger = nodes[1].pods[0];
+    const denied = await tcpSeenSource(podNs(stranger.name), guarded.ip!);
+    results.push({ check: 'NetworkPolicy denies', from: `${stranger.name} ${stranger.ip}`, to: `${guarded.name} ${guarded.ip}:8080`, ok: !denied.ok, measured: denied.ok ? `connected: NOT enforced` : `refused within ${(denied.ms / 1000).toFixed(1)} s (dropped)` });
+  }
+  await w.setPolicy(false);
+  const back = await tcpSeenSource(podNs(nodes[1].pods[0].name), guarded.ip!);
+  results.push({ check: 'policy removed, open again', from: `${nodes[1].pods[0].name}`, to: `${guarded.name} ${guarded.ip}:8080`, ok: back.ok, measured: back.ok ? `connected (${back.ms.toFixed(1)} ms)` : `failed: ${back.error}` });
   return results;
 }

@@ -24,6 +24,23 @@ export function clusterFile(plan: DemoPlan): string {
   return docs.map((d) => stringify(d)).join('---\n');
 }
 
+/**
+ * The pods, as the API server would hold them once the kubelet reported their addresses. The
+ * demo adds them to the cluster file after CNI gave them addresses, as a kubelet would update the
+ * API, so the agents' NetworkPolicy controllers know them (an unknown address in a podCIDR is not
+ * let through: a pod is never reachable before its policy is in place).
+ */
+export function podObjects(plan: DemoPlan): string {
+  const docs = plan.nodes.flatMap((n) => n.pods.filter((p) => p.ip).map((p) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: p.name, namespace: 'demo', labels: { app: 'demo', pod: p.name, node: n.name } },
+    spec: { nodeName: n.name, containers: [{ name: 'srv', image: 'socat', ports: [{ name: 'echo', containerPort: 8080, protocol: 'TCP' }] }] },
+    status: { phase: 'Running', podIP: p.ip, podIPs: [{ ip: p.ip }] },
+  })));
+  return docs.map((d) => stringify(d)).join('---\n');
+}
+
 /** The ToR: peers with every node, learns their podCIDRs and installs them in its own FIB. */
 export function torBirdConfig(plan: DemoPlan): string {
   const lines = [
@@ -44,4 +61,19 @@ export function torBirdConfig(plan: DemoPlan): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** The demo's NetworkPolicy: pods on node-N-… (the last node) accept TCP 8080 only from pods on node-1. */
+export function demoPolicy(plan: DemoPlan): string {
+  const last = plan.nodes[plan.nodes.length - 1];
+  return stringify({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'only-from-node-1', namespace: 'demo' },
+    spec: {
+      podSelector: { matchLabels: { node: last.name } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { node: plan.nodes[0].name } } }], ports: [{ protocol: 'TCP', port: 'echo' }] }],
+    },
+  });
 }

@@ -4,12 +4,12 @@
 // holds: every pod reaches every pod without NAT, nodes reach pods, the ToR and every node learned
 // every podCIDR. Everything it creates is removed on exit, failure or signal.
 import { request } from 'node:http';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lab, type Netns, type NsProcess, waitFor } from '../lab/netns.js';
 import { demoPlan, type DemoPlan, type DemoPod } from './plan.js';
-import { clusterFile, torBirdConfig } from './files.js';
+import { clusterFile, demoPolicy, podObjects, torBirdConfig } from './files.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { CNI_FILE_NAME } from '../routing/podnet/cni.js';
 import { forwardTcpToUnix, type Forwarder } from '../lab/forward.js';
@@ -33,6 +33,8 @@ export interface DemoWorld {
   agents: Map<string, NsProcess>;
   sockets: Map<string, string>;
   routeProtocol: number;
+  /** Adds (true) or removes (false) the demo's NetworkPolicy and waits until every node enforces it. */
+  setPolicy(on: boolean): Promise<void>;
   /** Restarts one node's agent (used by the restart test). */
   restartAgent(node: string): Promise<void>;
   stopAgent(node: string): Promise<void>;
@@ -143,8 +145,8 @@ export async function buildDemo(opts: DemoOptions, lab: Lab): Promise<DemoWorld>
       ns.spawn(`srv-${pod.name}`, '/usr/bin/socat', ['TCP-LISTEN:8080,fork,reuseaddr', 'SYSTEM:echo $SOCAT_PEERADDR']);
     }
   }
-  say(`made ${[...podNs.keys()].length} pods with the CNI bridge plugin (each serves TCP 8080)`);
-
+  // Tell the cluster about the pods, as the kubelet would, and wait until every agent's policy
+  // controller has applied a view with them.
   const world: DemoWorld = {
     plan, lab, tor, nodeNs, podNs, agents, sockets, routeProtocol: opts.routeProtocol,
     stopAgent, startAgent,
@@ -152,10 +154,33 @@ export async function buildDemo(opts: DemoOptions, lab: Lab): Promise<DemoWorld>
       await stopAgent(name);
       await startAgent(name);
     },
+    setPolicy: async (on) => {
+      await writeClusterFile(world, clusterPath, on ? [podObjects(plan), demoPolicy(plan)] : [podObjects(plan)]);
+    },
   };
+  await writeClusterFile(world, clusterPath, [podObjects(plan)]);
+  say(`made ${[...podNs.keys()].length} pods with the CNI bridge plugin (each serves TCP 8080)`);
+
   await waitConverged(world);
   say('BGP converged: every session Established, every podCIDR learned');
   return world;
+}
+
+/**
+ * Rewrites the cluster file (nodes plus `extra` objects) atomically, as the API would change, and
+ * waits until every agent's policy controller has applied a view at least that new.
+ */
+async function writeClusterFile(w: DemoWorld, path: string, extra: string[]): Promise<void> {
+  const written = Date.now();
+  writeFileSync(path + '.tmp', [clusterFile(w.plan), ...extra].join('---\n'));
+  renameSync(path + '.tmp', path);
+  for (const n of w.plan.nodes) {
+    await waitFor(`${n.name}'s policy controller to apply the change`, async () => {
+      const st = await agentGet<{ health: { controllers: { name: string; lastSyncAt?: string }[] } }>(w.sockets.get(n.name)!, '/api/v1/status');
+      const np = st.health.controllers.find((c) => c.name === 'netpol');
+      return !np || (np.lastSyncAt !== undefined && Date.parse(np.lastSyncAt) >= written);
+    }, { timeoutMs: 20_000 });
+  }
 }
 
 /** CNI ADD of the bridge plugin, in the node's namespace, for the pod's namespace. */

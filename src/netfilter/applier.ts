@@ -24,8 +24,13 @@ export interface ApplySpec {
 }
 
 export interface ApplierOptions {
-  setPrefix: string;
-  chainPrefix: string;
+  /**
+   * Which sets and chains this applier owns. Ownership is by exact name shape, not a bare prefix:
+   * other podroute controllers have podroute- and PODROUTE- objects of their own (the SNAT set, the
+   * service proxy's chains) that a drift repair here must never remove.
+   */
+  ownsSet: (name: string) => boolean;
+  ownsChain: (name: string) => boolean;
   /** Built-in chain → our chain it must jump to as its first rule (when we have that chain). */
   hooks: readonly { from: string; to: string }[];
 }
@@ -78,7 +83,7 @@ export class Applier {
         // A family we do not use may be missing on the host (no IPv6): nothing of ours is there.
         if (r.code !== 0 && (fam === 4 ? desired.v4 : desired.v6).chains.size === 0) continue;
         if (r.code !== 0) throw new ExecError(argv, r);
-        for (const c of listedChains(r.stdout, this.opts.chainPrefix)) liveChains[fam].add(c);
+        for (const c of listedChains(r.stdout, this.opts.ownsChain)) liveChains[fam].add(c);
       }
     } else {
       for (const fam of FAMS) {
@@ -158,7 +163,7 @@ export class Applier {
 
   private async listSets(): Promise<string[]> {
     const out = await runOk(this.run, ['ipset', 'list', '-n']);
-    return out.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(this.opts.setPrefix));
+    return out.split('\n').map((l) => l.trim()).filter((n) => this.opts.ownsSet(n));
   }
 
   /** A built-in chain's first rule jumps to ours; inserted once, never duplicated. */
@@ -174,7 +179,7 @@ export class Applier {
       for (const h of this.opts.hooks) while ((await this.run([this.tools.cmd[fam], '-w', '-D', h.from, '-j', h.to])).code === 0);
       const listing = await this.run([this.tools.cmd[fam], '-w', '-S']);
       if (listing.code !== 0) continue; // family unavailable: nothing of ours there
-      const chains = listedChains(listing.stdout, this.opts.chainPrefix);
+      const chains = listedChains(listing.stdout, this.opts.ownsChain);
       if (chains.length > 0) await runOk(this.run, [this.tools.restore[fam], '-w', '--noflush'], renderFilter({ write: new Map(), remove: chains }));
     }
     const sets = await this.listSets();
@@ -188,7 +193,7 @@ export class Applier {
     for (const fam of FAMS) {
       const r = await this.run([this.tools.cmd[fam], '-w', '-S', '-v']);
       if (r.code !== 0) continue;
-      for (const [c, v] of dropCounters(r.stdout, this.opts.chainPrefix)) {
+      for (const [c, v] of dropCounters(r.stdout, this.opts.ownsChain)) {
         const p = out.get(c) ?? { packets: 0, bytes: 0 };
         out.set(c, { packets: p.packets + v.packets, bytes: p.bytes + v.bytes });
       }

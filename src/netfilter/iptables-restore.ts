@@ -22,21 +22,21 @@ export function renderFilter(edit: ChainEdit): string {
 }
 
 /** Chain names in an `iptables -S` listing that start with `prefix`. */
-export function listedChains(listing: string, prefix: string): string[] {
+export function listedChains(listing: string, owns: (chain: string) => boolean): string[] {
   const out: string[] = [];
   for (const line of listing.split('\n')) {
     const m = /^-N (\S+)/.exec(line);
-    if (m && m[1].startsWith(prefix)) out.push(m[1]);
+    if (m && owns(m[1])) out.push(m[1]);
   }
   return out;
 }
 
 /** Packet counts of DROP rules per chain from `iptables -S -v` (format: "-A C -c pkts bytes -j DROP"). */
-export function dropCounters(listing: string, prefix: string): Map<string, { packets: number; bytes: number }> {
+export function dropCounters(listing: string, owns: (chain: string) => boolean): Map<string, { packets: number; bytes: number }> {
   const out = new Map<string, { packets: number; bytes: number }>();
   for (const line of listing.split('\n')) {
     const m = /^-A (\S+) -c (\d+) (\d+) -j DROP$/.exec(line.trim());
-    if (!m || !m[1].startsWith(prefix)) continue;
+    if (!m || !owns(m[1])) continue;
     const prev = out.get(m[1]) ?? { packets: 0, bytes: 0 };
     out.set(m[1], { packets: prev.packets + Number(m[2]), bytes: prev.bytes + Number(m[3]) });
   }

@@ -9,7 +9,7 @@ import { Applier, type ApplyStats } from '../netfilter/applier.js';
 import { hostRunner, type Runner } from '../netfilter/exec.js';
 import { PolicyCompiler, type CompileOptions } from './compile.js';
 import type { DesiredState } from './desired.js';
-import { CHAIN_PREFIX, FORWARD_CHAIN, OUTPUT_CHAIN, SET_PREFIX } from './names.js';
+import { FORWARD_CHAIN, OUTPUT_CHAIN, isNetpolChain, isNetpolSet } from './names.js';
 
 export interface NetpolControllerOptions extends CompileOptions {
   /** How commands run (default: directly on the host; tests pass a netns runner). */
@@ -134,8 +134,8 @@ export class NetpolController {
     this.backend = b === 'auto' ? await detectBackend(this.run) : b;
     this.st.backend = this.backend;
     this.applier = new Applier(this.run, toolsFor(this.backend), {
-      setPrefix: SET_PREFIX,
-      chainPrefix: CHAIN_PREFIX,
+      ownsSet: isNetpolSet,
+      ownsChain: isNetpolChain,
       hooks: [{ from: 'FORWARD', to: FORWARD_CHAIN }, { from: 'OUTPUT', to: OUTPUT_CHAIN }],
     });
     return this.applier;

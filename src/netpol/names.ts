@@ -6,6 +6,16 @@ import { createHash } from 'node:crypto';
 
 export const SET_PREFIX = 'podroute-';
 export const CHAIN_PREFIX = 'PODROUTE-';
+/** Netpol's own sets: the prefix and a 16-character base32 hash, nothing else. */
+export function isNetpolSet(name: string): boolean {
+  return /^podroute-[a-z2-7]{16}$/.test(name);
+}
+
+/** Netpol's own chains: the two entry chains and the per-pod chains. */
+export function isNetpolChain(name: string): boolean {
+  return name === FORWARD_CHAIN || name === OUTPUT_CHAIN || /^PODROUTE-[IE]-[a-z2-7]{16}$/.test(name);
+}
+
 /** The chain FORWARD jumps to; dispatches pod traffic to the per-pod chains. */
 export const FORWARD_CHAIN = 'PODROUTE-FW';
 /**

@@ -22,7 +22,11 @@ export interface SyncSummary {
 }
 
 export interface ProxyDropLabels { service: string; reason: 'no_endpoints' | 'rejected' | string }
-export interface PolicyDropLabels { namespace: string; policy: string; direction: 'ingress' | 'egress' }
+/**
+ * Denied traffic is counted per pod: a packet is dropped because no policy allows it, so there is no
+ * single policy to blame; the pod's own DROP rule counts it.
+ */
+export interface PolicyDropLabels { namespace: string; pod: string }
 
 export interface Metrics {
   readonly registry: Registry;
@@ -283,8 +287,8 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   });
   const policyDrops = new Counter({
     name: 'podroute_netpol_dropped_packets_total',
-    help: 'Packets dropped by NetworkPolicy, fed from the PODROUTE-* chain counters.',
-    labelNames: ['namespace', 'policy', 'direction'] as const,
+    help: 'Packets to or from a pod dropped because no NetworkPolicy allows them, from the PODROUTE-* DROP rule counters.',
+    labelNames: ['namespace', 'pod'] as const,
     registers,
   });
 
@@ -320,7 +324,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       proxyDrops.inc({ service: labels.service, reason: labels.reason }, checkCount(packets));
     },
     addPolicyDrops(labels, packets = 1) {
-      policyDrops.inc({ namespace: labels.namespace, policy: labels.policy, direction: labels.direction }, checkCount(packets));
+      policyDrops.inc({ namespace: labels.namespace, pod: labels.pod }, checkCount(packets));
     },
     syncSummary: () => SYNC_CONTROLLERS.map((c) => ({ ...syncSummary.get(c)! })),
   };

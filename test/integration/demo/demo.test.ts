@@ -31,8 +31,9 @@ test('every demo check passes, each one measured', async () => {
   const failed = results.filter((r) => !r.ok).map((r) => `${r.check} ${r.from} → ${r.to}: ${r.measured}`);
   expect(failed).toEqual([]);
   // 3 nodes: 3 BGP + 3 FIB + 1 ToR + 6×2 pod pairs + 1 same-node + 3 node→pods + 3 host→pod
-  // + 1 outside→pod + 2 pod→outside (SNAT).
-  expect(results).toHaveLength(29);
+  // + 1 outside→pod + 2 pod→outside (SNAT) + 3 NetworkPolicy (allowed, denied, removed).
+  expect(results).toHaveLength(32);
+  expect(results.find((r) => r.check === 'NetworkPolicy denies')?.measured).toMatch(/dropped/);
   const snat = results.filter((r) => r.check === 'pod → outside TCP, SNAT');
   expect(snat.map((r) => r.measured)).toEqual(['server saw 192.168.100.11 (node node-1)', 'server saw 192.168.100.13 (node node-3)']);
   const noNat = results.filter((r) => r.check === 'pod → pod TCP, no NAT');

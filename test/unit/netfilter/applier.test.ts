@@ -15,7 +15,7 @@ function fake(): { run: Runner; calls: { argv: string[]; stdin?: string }[] } {
   return { run, calls };
 }
 
-const opts = { setPrefix: 'podroute-', chainPrefix: 'PODROUTE-', hooks: [{ from: 'FORWARD', to: 'PODROUTE-FW' }, { from: 'OUTPUT', to: 'PODROUTE-OUT' }] };
+const opts = { ownsSet: (n: string) => n.startsWith('podroute-'), ownsChain: (n: string) => n.startsWith('PODROUTE-'), hooks: [{ from: 'FORWARD', to: 'PODROUTE-FW' }, { from: 'OUTPUT', to: 'PODROUTE-OUT' }] };
 function spec(local: string[], peers: string[], chainRules: string[]): ApplySpec {
   return {
     v4: {

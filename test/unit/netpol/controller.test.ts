@@ -131,3 +131,13 @@ describe('a pod change touches only what it belongs to', () => {
     expect(k.calls).toEqual([]);
   });
 });
+
+test('netpol owns only its own name shapes, never other podroute controllers\' sets and chains', async () => {
+  const { isNetpolChain, isNetpolSet } = await import('../../../src/netpol/names.js');
+  expect(isNetpolSet('podroute-abcdefgh234567ab')).toBe(true);
+  expect(isNetpolSet('podroute-cluster-v4')).toBe(false); // the SNAT set
+  expect(isNetpolChain('PODROUTE-FW')).toBe(true);
+  expect(isNetpolChain('PODROUTE-I-abcdefgh234567ab')).toBe(true);
+  expect(isNetpolChain('PODROUTE-SVC-FW')).toBe(false); // the service proxy's
+  expect(isNetpolChain('PODROUTE-POSTROUTING')).toBe(false); // pod SNAT
+});

@@ -135,10 +135,10 @@ describe('metrics pushed by controllers', () => {
     const m = createMetrics({ provider: makeFakeProvider(), processMetrics: false });
     m.addProxyDrops({ service: 'shop/db', reason: 'no_endpoints' }, 5);
     m.addProxyDrops({ service: 'shop/db', reason: 'no_endpoints' });
-    m.addPolicyDrops({ namespace: 'shop', policy: 'default-deny', direction: 'ingress' }, 12);
-    expect(() => m.addPolicyDrops({ namespace: 'shop', policy: 'x', direction: 'egress' }, -3)).toThrow(RangeError);
+    m.addPolicyDrops({ namespace: 'shop', pod: 'web-1' }, 12);
+    expect(() => m.addPolicyDrops({ namespace: 'shop', pod: 'x' }, -3)).toThrow(RangeError);
     const t = await m.text();
     expect(sample(t, 'podroute_proxy_dropped_packets_total{service="shop/db",reason="no_endpoints"}')).toBe(6);
-    expect(sample(t, 'podroute_netpol_dropped_packets_total{namespace="shop",policy="default-deny",direction="ingress"}')).toBe(12);
+    expect(sample(t, 'podroute_netpol_dropped_packets_total{namespace="shop",pod="web-1"}')).toBe(12);
   });
 });
