@@ -4,14 +4,10 @@
 
 import { GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from './constants.js';
 
-export interface NetlinkMessage {
-  type: number;
-  flags: number;
-  seq: number;
-  pid: number;
-  /** Everything after the nlmsghdr. */
-  payload: Buffer;
-}
+// The message shape and the stream parser are the project's one netlink framing (../message.ts);
+// this file adds only what generic netlink requests need on top.
+export type { NetlinkMessage } from '../message.js';
+import { parseMessages, type NetlinkMessage } from '../message.js';
 
 /** Writes one generic netlink request into `out` at `at`; returns the aligned length written. */
 export function writeGenlMessage(out: Buffer, at: number, family: number, flags: number, seq: number, cmd: number, version: number, attrs: Buffer): number {
@@ -39,17 +35,7 @@ export function encodeGenlMessage(family: number, flags: number, seq: number, cm
 }
 
 /** Splits a datagram into messages. Stops (without throwing) at a truncated tail. */
-export function parseNetlinkMessages(buf: Buffer): NetlinkMessage[] {
-  const out: NetlinkMessage[] = [];
-  let o = 0;
-  while (o + NLMSG_HDRLEN <= buf.length) {
-    const len = buf.readUInt32LE(o);
-    if (len < NLMSG_HDRLEN || o + len > buf.length) break;
-    out.push({ type: buf.readUInt16LE(o + 4), flags: buf.readUInt16LE(o + 6), seq: buf.readUInt32LE(o + 8), pid: buf.readUInt32LE(o + 12), payload: buf.subarray(o + NLMSG_HDRLEN, o + len) });
-    o += (len + 3) & ~3;
-  }
-  return out;
-}
+export const parseNetlinkMessages = parseMessages;
 
 /** For NLMSG_ERROR: the errno (positive; 0 is an ACK). */
 export function errorCode(m: NetlinkMessage): number {
