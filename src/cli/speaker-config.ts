@@ -4,22 +4,18 @@ import { parse as parseYaml } from 'yaml';
 import type { Family } from '../bgp/wire/types.js';
 import { normalizePrefix } from '../bgp/wire/index.js';
 import type { PeerConfig } from '../bgp/speaker/peer-config.js';
+import type { SpeakerConfig } from '../bgp/speaker/speaker.js';
 import { passwordProblem } from '../bgp/security/md5sig.js';
 import type { MaxPrefixes } from '../bgp/security/max-prefix.js';
 import {
   ConfigError, expectObj, onlyKeys, optArray, optBool, optInt, optIp, optString, parseAsn, reqIp, join,
 } from '../config/validate.js';
 
-export interface SpeakerFileConfig {
-  asn: number;
-  routerId: string;
-  listen: { address: string; port: number }[];
-  clusterId?: string;
-  maxPaths?: number;
-  holdTime?: number;
+/** The speaker's own settings, plus the peers and prefixes the file lists. */
+export type SpeakerFileConfig = Pick<SpeakerConfig, 'asn' | 'routerId' | 'listen' | 'clusterId' | 'maxPaths' | 'holdTime'> & {
   peers: PeerConfig[];
   originate: string[];
-}
+};
 
 const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'peers', 'originate'] as const;
 const PEER_KEYS = [
