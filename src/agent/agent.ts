@@ -2,7 +2,7 @@
 // never import each other; this file is the only place that knows them all.
 import { hostname } from 'node:os';
 import type { ClusterSource } from '../cluster/source.js';
-import { RoutingController } from '../routing/controller.js';
+import { RoutingController, type PasswordSource } from '../routing/controller.js';
 import type { RoutingFlags } from '../routing/desired.js';
 import type { FibPort } from '../routing/fib-port.js';
 import { PodNetwork, type PodNetworkOptions } from '../routing/podnet/pod-network.js';
@@ -38,6 +38,8 @@ export interface AgentOptions {
   statusWriters?: { name: string; write: (text: string) => Promise<void> }[];
   /** Rate limits of the status annotation (tests shorten them). */
   statusIntervals?: { minMs: number; maxMs: number };
+  /** Peer passwords from Secrets (passwordSecretRef), with the Kubernetes source. */
+  passwords?: PasswordSource;
   /** Service VIP advertisement to external peers. */
   services?: ServiceAdvertiseFlags;
   /** NetworkPolicy enforcement (kube-router's --run-firewall). */
@@ -64,6 +66,7 @@ export class Agent {
       podNetwork: opts.podNetwork ? new PodNetwork({ ...opts.podNetwork, log: opts.log.child({ component: 'podnet' }) }) : undefined,
       speaker: opts.gracefulRestart ? { gracefulRestart: { restartTime: opts.gracefulRestart.restartTime, restarting: false, forwarding: true } } : undefined,
       services: opts.services,
+      passwords: opts.passwords,
     });
     const recorder = opts.k8sEvents;
     if (recorder) {

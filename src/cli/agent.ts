@@ -15,6 +15,7 @@ import { PODROUTE_RTPROT_DEFAULT } from '../netlink/route/protocol.js';
 import { DEFAULT_OBSERVE_PORT } from '../observe/server.js';
 import { KubernetesClusterSource, loadKubeConfig } from '../cluster/kubernetes/source.js';
 import { KubernetesEventRecorder, kubernetesEventApi } from '../cluster/kubernetes/events.js';
+import { SecretCache, kubernetesSecretReader } from '../cluster/kubernetes/secrets.js';
 import { nodeAnnotationWriter } from '../cluster/kubernetes/node-annotation.js';
 import { BGP_STATUS_ANNOTATION } from '../agent/node-status.js';
 
@@ -87,6 +88,8 @@ export async function agentCommand(argv: string[]): Promise<number> {
 
   let source: ClusterSource;
   let k8sEvents: KubernetesEventRecorder | undefined;
+  let passwords: SecretCache | undefined;
+  let agentRef: Agent | undefined;
   const statusWriters: { name: string; write: (text: string) => Promise<void> }[] = [];
   if (flags['cluster-file'] && flags.kubeconfig) throw new UsageError('--cluster-file and --kubeconfig exclude each other');
   if (flags['cluster-file']) source = new FileClusterSource({ path: flags['cluster-file'], log: log.child({ component: 'cluster' }) });
@@ -101,6 +104,12 @@ export async function agentCommand(argv: string[]): Promise<number> {
     // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs);
     // the firewall also needs namespaces, pods and the policies themselves.
     source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: flags['run-firewall'] ? ['Node', 'Service', 'EndpointSlice', 'Namespace', 'Pod', 'NetworkPolicy'] : ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
+    // Peer passwords may live in a Secret (passwordSecretRef); read on demand, one GET per Secret.
+    passwords = new SecretCache(kubernetesSecretReader(kc), {
+      defaultNamespace: process.env.POD_NAMESPACE ?? 'kube-system',
+      log: log.child({ component: 'secrets' }),
+      onChange: () => agentRef?.routing.markDirty(),
+    });
     k8sEvents = new KubernetesEventRecorder({ api: kubernetesEventApi(kc), component: 'podroute', host: nodeName, log: log.child({ component: 'events' }) });
     if (flags['status-annotation']) statusWriters.push({ name: 'annotation', write: nodeAnnotationWriter(kc, nodeName, BGP_STATUS_ANNOTATION) });
   }
@@ -129,6 +138,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     http,
     gracefulRestart: grTime > 0 ? { restartTime: grTime } : undefined,
     k8sEvents,
+    ...(passwords ? { passwords } : {}),
     statusWriters,
     statusIntervals,
     ...(flags['run-firewall'] ? { netpol: {} } : {}),
@@ -152,6 +162,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
       forwarding: true,
     },
   });
+  agentRef = agent;
   await agent.start();
   log.info('agent started', { version: VERSION });
   const sig = await new Promise<string>((resolve) => {

@@ -27,6 +27,12 @@ export interface RoutingControllerOptions {
   debounceMs?: number;
   /** Advertise service VIPs to external peers (absent: none are advertised). */
   services?: ServiceAdvertiseFlags;
+  /** Resolves passwordSecretRef (Kubernetes source only); the controller recomputes on change. */
+  passwords?: PasswordSource;
+}
+
+export interface PasswordSource {
+  get(ref: string): { value: string } | { pending: true } | { error: string };
 }
 
 export interface RoutingProblem {
@@ -139,8 +145,10 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
     const prevServices = this.services;
     if (this.opts.services) this.services = computeServiceRoutes(view, this.opts.flags.nodeName, this.opts.services);
     this.serviceVips = new Set(this.services.advertise);
+    const secretProblems = this.resolvePasswords(desired);
     this.reportProblems([
       ...desired.errors.map((e) => ({ node: e.node, annotation: e.annotation, reason: e.reason })),
+      ...secretProblems,
       ...this.services.errors.map((e) => {
         const [namespace, name] = e.service.split('/');
         return { node: this.opts.flags.nodeName, annotation: e.annotation, reason: e.reason, object: { kind: 'Service' as const, namespace, name } };
@@ -241,6 +249,26 @@ export class RoutingController extends EventEmitter<{ problem: [RoutingProblem];
       updates.set(c.prefix, route);
     }
     fib.update(updates);
+  }
+
+  /**
+   * Peers whose password lives in a Secret get it from the cache; until it is known (or when it
+   * cannot be read) the peer is left out, rather than brought up without its key and refused.
+   */
+  private resolvePasswords(desired: RoutingDesired): RoutingProblem[] {
+    const problems: RoutingProblem[] = [];
+    desired.peers = desired.peers.filter((p) => {
+      if (!p.passwordSecretRef) return true;
+      const r = this.opts.passwords?.get(p.passwordSecretRef) ?? { error: 'passwordSecretRef needs the Kubernetes API source' };
+      if ('value' in r) {
+        p.password = r.value;
+        delete p.passwordSecretRef;
+        return true;
+      }
+      if ('error' in r) problems.push({ node: this.opts.flags.nodeName, annotation: 'podroute.io/peers', reason: `peer ${p.address}: ${r.error}` });
+      return false;
+    });
+    return problems;
   }
 
   /**

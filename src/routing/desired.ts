@@ -39,6 +39,8 @@ export interface DesiredPeer extends PeerConfig {
   /** For node peers: the node's name, so status shows "node-2" rather than an address. */
   nodeName?: string;
   password?: string;
+  /** A Secret holding the password ([namespace/]name/key); resolved by the controller. */
+  passwordSecretRef?: string;
 }
 
 export interface ExportPolicy {
@@ -145,6 +147,7 @@ export function computeRouting(view: ClusterView, flags: RoutingFlags, lastGood:
       ...(ep.port ? { port: ep.port } : {}),
       ...(ep.localAddress ? { localAddress: ep.localAddress } : {}),
       ...(ep.password ? { password: ep.password } : {}),
+      ...(ep.passwordSecretRef && !ep.password ? { passwordSecretRef: ep.passwordSecretRef } : {}),
       ...(flags.holdTime ? { holdTime: flags.holdTime } : {}),
     });
   }

@@ -25,6 +25,7 @@ const COLLECTIONS: Collection[] = [
   { path: '/api/v1/namespaces', kind: 'Namespace', apiVersion: 'v1', namespaced: false, plural: 'namespaces', group: '' },
   { path: '/api/v1/pods', kind: 'Pod', apiVersion: 'v1', namespaced: true, plural: 'pods', group: '' },
   { path: '/api/v1/services', kind: 'Service', apiVersion: 'v1', namespaced: true, plural: 'services', group: '' },
+  { path: '/api/v1/secrets', kind: 'Secret', apiVersion: 'v1', namespaced: true, plural: 'secrets', group: '' },
   { path: '/api/v1/events', kind: 'Event', apiVersion: 'v1', namespaced: true, plural: 'events', group: '' },
   { path: '/apis/discovery.k8s.io/v1/endpointslices', kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', namespaced: true, plural: 'endpointslices', group: 'discovery.k8s.io' },
   { path: '/apis/networking.k8s.io/v1/networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', namespaced: true, plural: 'networkpolicies', group: 'networking.k8s.io' },

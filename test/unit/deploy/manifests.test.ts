@@ -290,6 +290,10 @@ describe('RBAC', () => {
   for (const r of role.rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) granted.add(`${g}/${res}/${v}`);
   const sources = walk(join(root, 'src/cluster/kubernetes')).map((f) => readFileSync(f, 'utf8'));
   const used = usedGrants(sources);
+  // Secrets are granted only by the namespaced Role, for named Secrets: never cluster-wide.
+  const secretRole = find<{ metadata: { namespace: string }; rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] }>('Role', 'podroute-bgp-passwords');
+  const secretGrants = new Set<Grant>();
+  for (const r of secretRole.rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) secretGrants.add(`${g}/${res}/${v}`);
 
   test('the code scan finds the informers (guards the scan itself)', () => {
     for (const k of ['/nodes/list', '/pods/watch', 'discovery.k8s.io/endpointslices/list', 'networking.k8s.io/networkpolicies/watch', '/nodes/patch', '/events/create', '/events/patch']) expect(used).toContain(k);
@@ -301,7 +305,18 @@ describe('RBAC', () => {
   });
 
   test('covers every API call the agent makes', () => {
-    expect([...used].filter((g) => !granted.has(g))).toEqual([]);
+    expect([...used].filter((g) => !granted.has(g) && !secretGrants.has(g))).toEqual([]);
+  });
+
+  test('the Secret Role: get only, named Secrets only, in the agent\'s namespace, bound to its ServiceAccount', () => {
+    expect([...secretGrants]).toEqual(['/secrets/get']);
+    expect(used.has('/secrets/get')).toBe(true);
+    for (const r of secretRole.rules) expect(r.resourceNames?.length).toBeGreaterThan(0);
+    const sa = find('ServiceAccount');
+    expect(secretRole.metadata.namespace).toBe(sa.metadata.namespace);
+    const b = find<{ roleRef: { kind: string; name: string }; subjects: { name: string; namespace: string }[] }>('RoleBinding', 'podroute-bgp-passwords');
+    expect(b.roleRef).toMatchObject({ kind: 'Role', name: 'podroute-bgp-passwords' });
+    expect(b.subjects).toEqual([expect.objectContaining({ name: sa.metadata.name, namespace: sa.metadata.namespace })]);
   });
 
   test('grants nothing more: beyond the calls, only get on listed kinds and the declared uses', () => {
