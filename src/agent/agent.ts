@@ -17,6 +17,7 @@ import type { ServiceAdvertiseFlags } from '../routing/service-routes.js';
 import { shapeBgpStatus } from './node-status.js';
 import { StatusPublisher } from './status-publisher.js';
 import { NetpolWiring } from './netpol-wiring.js';
+import { ProxyWiring, type ProxyWiringOptions } from './proxy-wiring.js';
 
 export interface AgentOptions {
   nodeName: string;
@@ -44,6 +45,8 @@ export interface AgentOptions {
   services?: ServiceAdvertiseFlags;
   /** NetworkPolicy enforcement (kube-router's --run-firewall). */
   netpol?: { nflogGroup?: number; resyncIntervalMs?: number };
+  /** The IPVS service proxy (kube-router's --run-service-proxy). */
+  proxy?: Omit<ProxyWiringOptions, 'nodeName' | 'source' | 'log'>;
 }
 
 /** The Event reason for an annotation that was rejected (the log line carries the same text). */
@@ -56,6 +59,7 @@ export class Agent {
   private readonly startedAt = new Date();
   private publishers: StatusPublisher[] = [];
   readonly netpol?: NetpolWiring;
+  readonly proxy?: ProxyWiring;
 
   constructor(private readonly opts: AgentOptions) {
     this.routing = new RoutingController({
@@ -85,6 +89,7 @@ export class Agent {
       });
     }
     if (opts.netpol) this.netpol = new NetpolWiring({ nodeName: opts.nodeName, source: opts.source, log: opts.log.child({ component: 'netpol' }), ...opts.netpol });
+    if (opts.proxy) this.proxy = new ProxyWiring({ nodeName: opts.nodeName, source: opts.source, log: opts.log.child({ component: 'proxy' }), ...opts.proxy });
     this.routing.on('synced', () => {
       const ms = this.routing.status().lastSyncMs;
       if (ms !== undefined) this.metrics?.observeSync('routing', ms / 1000);
@@ -106,20 +111,26 @@ export class Agent {
       ribSummary: () => ribSummary(r.speaker),
       ...(this.opts.fib ? { fib: () => this.opts.fib!.status() } : {}),
       ...(this.netpol ? { policies: () => this.netpol!.policies() } : {}),
+      ...(this.proxy ? { services: () => this.proxy!.services() } : {}),
       events: () => this.opts.events.list(),
       health: () => {
         const st = r.status();
         const sourceReady = this.opts.source.ready();
         const netpol = this.netpol?.health();
-        const ready = sourceReady && st.ready && (netpol?.ready ?? true);
+        // A kernel without IPVS reports the proxy ready (and unavailable): routing must not wait.
+        const proxy = this.proxy?.health();
+        const ready = sourceReady && st.ready && (netpol?.ready ?? true) && (proxy?.ready ?? true);
+        const reason = (): string => !sourceReady ? 'waiting for the first cluster sync' : !st.ready ? st.lastError ?? 'routing not synced yet'
+          : netpol && !netpol.ready ? netpol.lastError ?? 'network policies not applied yet' : proxy?.lastError ?? 'services not programmed yet';
         return {
           alive: true,
           ready,
-          ...(ready ? {} : { reason: !sourceReady ? 'waiting for the first cluster sync' : !st.ready ? st.lastError ?? 'routing not synced yet' : netpol?.lastError ?? 'network policies not applied yet' }),
+          ...(ready ? {} : { reason: reason() }),
           controllers: [
             { name: 'cluster', ready: sourceReady },
             { name: 'routing', ready: st.ready, ...(st.lastSyncAt ? { lastSyncAt: st.lastSyncAt } : {}), ...(st.lastError ? { lastError: st.lastError } : {}) },
             ...(netpol ? [netpol] : []),
+            ...(proxy ? [proxy] : []),
           ],
         };
       },
@@ -136,6 +147,7 @@ export class Agent {
     await this.opts.source.start();
     await this.routing.start();
     await this.netpol?.start(this.metrics);
+    await this.proxy?.start(this.metrics);
     const r = this.routing;
     const compute = () => {
       const d = r.status().desired;
@@ -159,6 +171,7 @@ export class Agent {
     for (const p of this.publishers) p.stop();
     // Policy rules stay in place across a restart: pods stay protected while the agent is away.
     await this.netpol?.stop();
+    await this.proxy?.stop();
     await this.routing.stop({ keepRoutes });
     await this.opts.source.stop();
     await this.server?.close();

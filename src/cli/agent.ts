@@ -18,12 +18,22 @@ import { KubernetesEventRecorder, kubernetesEventApi } from '../cluster/kubernet
 import { SecretCache, kubernetesSecretReader } from '../cluster/kubernetes/secrets.js';
 import { nodeAnnotationWriter } from '../cluster/kubernetes/node-annotation.js';
 import { BGP_STATUS_ANNOTATION } from '../agent/node-status.js';
+import { parseCidr } from '../proxy/cidr.js';
+import type { ProxyConfig } from '../proxy/config.js';
 
 const SPEC = {
   'node-name': { type: 'string', help: 'this node (default $NODE_NAME, then the hostname)' },
   'cluster-file': { type: 'string', help: 'read the cluster from this YAML file of Kubernetes objects (standalone/demo)' },
   kubeconfig: { type: 'string', help: 'kubeconfig of the API server (default: in-cluster service account)' },
   'run-firewall': { type: 'boolean', help: 'enforce NetworkPolicies with ipsets and iptables', default: true },
+  'run-service-proxy': { type: 'boolean', help: 'program Services into IPVS (off by itself, with a warning, when the kernel has no IPVS)', default: true },
+  'masquerade-all': { type: 'boolean', help: 'SNAT every packet to a service VIP, not only hairpin and outside traffic', default: false },
+  'nodeport-bindon-all-ip': { type: 'boolean', help: 'NodePorts answer on every local address (default: the node\'s InternalIP/ExternalIP)', default: false },
+  'nodeport-addresses': { type: 'list', help: 'NodePorts answer on exactly these addresses (overrides --nodeport-bindon-all-ip)' },
+  'excluded-cidrs': { type: 'list', help: 'service VIPs in these CIDRs are never programmed, IPVS services there never touched' },
+  'ipvs-graceful-period': { type: 'string', help: 'how long a removed endpoint drains (weight 0) before deletion', default: '30s' },
+  'ipvs-sync-period': { type: 'string', help: 'full IPVS resync (repairs drift)', default: '5m' },
+  'ipvs-ownership-file': { type: 'string', help: 'which IPVS services the agent created, kept across restarts', default: '/run/podroute/ipvs-owned.json' },
   'advertise-cluster-ip': { type: 'boolean', help: 'advertise service ClusterIPs to external peers', default: false },
   'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
   'advertise-loadbalancer-ip': { type: 'boolean', help: 'advertise LoadBalancer ingress IPs to external peers', default: true },
@@ -58,6 +68,13 @@ function int(v: string | undefined, flag: string, min: number, max: number): num
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer ${min}..${max}, got "${v}"`);
   return n;
+}
+
+/** Seconds in a duration: "30s", "5m", "1h", "500ms", or a plain number of seconds (kube-router takes Go durations). */
+export function durationSeconds(v: string | undefined, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v ?? '');
+  if (!m) throw new UsageError(`--${flag} must be a duration like 30s, 5m or 1h, got "${v}"`);
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? 's']!;
 }
 
 export async function agentCommand(argv: string[]): Promise<number> {
@@ -127,6 +144,27 @@ export async function agentCommand(argv: string[]): Promise<number> {
   const table = int(flags['route-table'], 'route-table', 1, 0xffffffff - 1);
   const grTime = int(flags['graceful-restart-time'], 'graceful-restart-time', 0, 4095);
 
+  let proxyConfig: Partial<ProxyConfig> = {};
+  if (flags['run-service-proxy']) {
+    for (const c of flags['excluded-cidrs']) {
+      try {
+        parseCidr(c);
+      } catch (err) {
+        throw new UsageError(`--excluded-cidrs: ${(err as Error).message}`);
+      }
+    }
+    for (const a of flags['nodeport-addresses']) if (!isIP(a)) throw new UsageError(`--nodeport-addresses: "${a}" is not an IP address`);
+    const grace = durationSeconds(flags['ipvs-graceful-period'], 'ipvs-graceful-period');
+    proxyConfig = {
+      masqueradeAll: flags['masquerade-all'],
+      nodePortAddresses: flags['nodeport-addresses'].length ? flags['nodeport-addresses'] : flags['nodeport-bindon-all-ip'] ? 'all' : 'node',
+      excludedCidrs: flags['excluded-cidrs'],
+      gracefulTerminationSeconds: grace,
+    };
+  }
+  const resyncSeconds = durationSeconds(flags['ipvs-sync-period'], 'ipvs-sync-period');
+  if (resyncSeconds < 1) throw new UsageError('--ipvs-sync-period must be at least 1s');
+
   const fib = flags.fib ? await createKernelFib({ protocol, table, log: log.child({ component: 'fib' }), deferralMs: grTime > 0 ? Math.min(grTime, 30) * 1000 : 0 }) : undefined;
   const agent = new Agent({
     nodeName,
@@ -142,6 +180,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     statusWriters,
     statusIntervals,
     ...(flags['run-firewall'] ? { netpol: {} } : {}),
+    ...(flags['run-service-proxy'] ? { proxy: { config: proxyConfig, extraClusterCidrs: flags['cluster-cidr'], ownershipFile: flags['ipvs-ownership-file'] || undefined, resyncMs: resyncSeconds * 1000 } } : {}),
     services: { clusterIP: flags['advertise-cluster-ip'], externalIP: flags['advertise-external-ip'], loadBalancerIP: flags['advertise-loadbalancer-ip'] },
     routing: {
       nodeName,

@@ -71,6 +71,20 @@ export function ribSummaryOf(provider: StatusProvider): RibFamilySummary[] {
   return [...by.values()].sort((a, b) => a.family.localeCompare(b.family));
 }
 
+interface ServiceStatsRecord { namespace: string; name: string; connections: number; packetsIn: number; packetsOut: number; bytesIn: number; bytesOut: number }
+
+/** The counters of one services() entry, or undefined when it carries none (loosely typed input). */
+function serviceStats(v: unknown): ServiceStatsRecord | undefined {
+  const r = v as { namespace?: unknown; name?: unknown; stats?: Record<string, unknown> } | null;
+  if (!r || typeof r !== 'object' || typeof r.stats !== 'object' || r.stats === null) return undefined;
+  const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  const st = r.stats;
+  return {
+    namespace: typeof r.namespace === 'string' ? r.namespace : 'default', name: typeof r.name === 'string' ? r.name : '?',
+    connections: num(st.connections), packetsIn: num(st.packetsIn), packetsOut: num(st.packetsOut), bytesIn: num(st.bytesIn), bytesOut: num(st.bytesOut),
+  };
+}
+
 export function createMetrics(opts: MetricsOptions): Metrics {
   const { provider } = opts;
   const now = opts.now ?? (() => new Date());
@@ -90,6 +104,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   const peers = () => read('peers', () => provider.peers());
   const health = () => read('health', () => provider.health());
   const fib = () => read('fib', () => provider.fib!());
+  const services = () => read('services', () => provider.services!());
   const guard = (subsystem: string, fn: () => void): void => {
     try {
       fn();
@@ -235,8 +250,31 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   // ---- Services, policies, controllers (counts read at scrape time) ----
   new Gauge({
     name: 'podroute_proxy_services', help: 'Services the proxy controller programs into IPVS; 0 when it is not running.', registers,
-    collect() { this.reset(); if (provider.services) guard('proxy', () => this.set(provider.services!().length)); },
+    collect() { this.reset(); if (provider.services) guard('proxy', () => this.set(services().length)); },
   });
+  // Per-service IPVS counters, summed over the Service's virtual servers. The agent reads them from
+  // the kernel on a timer; a scrape only reads that cache. Kernel counters restart when a virtual
+  // server is re-created, which rate() treats as a counter reset.
+  const serviceCounter = (name: string, help: string, byDirection: boolean, pick: (s: ServiceStatsRecord) => [string | undefined, number][]) =>
+    new Counter({
+      name, help, labelNames: (['namespace', 'service', ...(byDirection ? ['direction'] : [])] as string[]), registers,
+      collect() {
+        this.reset();
+        if (!provider.services) return;
+        guard('proxy', () => {
+          for (const s of services().map(serviceStats)) {
+            if (!s) continue;
+            for (const [direction, v] of pick(s)) {
+              const labels = { namespace: s.namespace, service: s.name, ...(direction ? { direction } : {}) };
+              this.inc(labels, Number.isFinite(v) && v > 0 ? v : 0);
+            }
+          }
+        });
+      },
+    });
+  serviceCounter('podroute_proxy_service_connections_total', 'Connections IPVS scheduled to the Service (all its virtual servers), from the kernel counters.', false, (s) => [[undefined, s.connections]]);
+  serviceCounter('podroute_proxy_service_packets_total', 'Packets through the Service\'s IPVS virtual servers, by direction (in = from clients).', true, (s) => [['in', s.packetsIn], ['out', s.packetsOut]]);
+  serviceCounter('podroute_proxy_service_bytes_total', 'Bytes through the Service\'s IPVS virtual servers, by direction (in = from clients).', true, (s) => [['in', s.bytesIn], ['out', s.bytesOut]]);
   new Gauge({
     name: 'podroute_netpol_policies', help: 'NetworkPolicies the policy controller enforces; 0 when it is not running.', registers,
     collect() { this.reset(); if (provider.policies) guard('netpol', () => this.set(provider.policies!().length)); },

@@ -27,6 +27,10 @@ export interface ProxyControllerDeps {
   healthChecks?: { sync(checks: readonly HealthCheck[]): Promise<void> };
   now?: () => number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** After every sync (per-Service or full): how long it took, for the agent's metrics and health. */
+  onSync?: (e: { full: boolean; seconds: number; stats: SyncStats }) => void;
+  /** A sync that failed (it is retried; the Services stay dirty). */
+  onSyncError?: (e: { full: boolean; error: unknown }) => void;
 }
 
 export interface TimerOptions {
@@ -111,6 +115,7 @@ export class ProxyController {
 
   /** Syncs the Services marked dirty (and those still draining). */
   async syncDirty(): Promise<SyncStats> {
+    const t0 = performance.now();
     const owners = new Set([...this.dirty, ...this.reconciler.drainingOwners()]);
     this.dirty.clear();
     const desired = this.desiredFor(owners);
@@ -122,6 +127,7 @@ export class ProxyController {
       // state is unknown, so the retry is a full sync.
       for (const o of owners) this.dirty.add(o);
       this.retry(e instanceof IpvsResyncError);
+      this.deps.onSyncError?.({ full: false, error: e });
       throw e;
     }
     this.updateVips(owners, desired);
@@ -130,13 +136,15 @@ export class ProxyController {
       if (d) this.desiredByOwner.set(o, d);
       else this.desiredByOwner.delete(o);
     }
-    await this.applyNetfilter(false);
+    await this.applyNetfilter(false).catch((e: unknown) => { this.deps.onSyncError?.({ full: false, error: e }); throw e; });
     this.report(st);
+    this.deps.onSync?.({ full: false, seconds: (performance.now() - t0) / 1000, stats: st });
     return st;
   }
 
   /** Recomputes everything and reconciles the whole IPVS table we own. */
   async fullSync(): Promise<SyncStats> {
+    const t0 = performance.now();
     this.dirty.clear();
     const view = this.deps.getView();
     this.rebuildSliceIndex(view);
@@ -147,6 +155,7 @@ export class ProxyController {
       st = await this.reconciler.fullSync(d.services);
     } catch (e) {
       this.retry(true);
+      this.deps.onSyncError?.({ full: true, error: e });
       throw e;
     }
     if (this.retryTimer) clearTimeout(this.retryTimer); // a full sync covers any pending retry
@@ -155,8 +164,9 @@ export class ProxyController {
     this.updateVips(d.services.keys(), d.services);
     this.desiredByOwner.clear();
     for (const [o, s] of d.services) this.desiredByOwner.set(o, s);
-    await this.applyNetfilter(true);
+    await this.applyNetfilter(true).catch((e: unknown) => { this.deps.onSyncError?.({ full: true, error: e }); throw e; });
     this.report(st);
+    this.deps.onSync?.({ full: true, seconds: (performance.now() - t0) / 1000, stats: st });
     return st;
   }
 
@@ -222,6 +232,19 @@ export class ProxyController {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await this.running;
+  }
+
+  /** A full sync queued behind any running sync (e.g. this node's addresses changed). */
+  resync(): Promise<SyncStats> {
+    return this.serialize(() => this.fullSync());
+  }
+
+  /**
+   * Runs `fn` between syncs, never during one: reads of the kernel for status (stats, counters)
+   * then always see a finished sync. `fn` must not throw (its errors would be logged as a sync's).
+   */
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serialize(fn);
   }
 
   /** Waits for queued syncs (tests). */
