@@ -1,6 +1,7 @@
 // `podroute bgp run --config speaker.yaml [--http 127.0.0.1:9180]`: the standalone speaker.
 // Peers and originated prefixes come from the file; SIGHUP (or an edit picked up by --watch)
-// reloads it and applies only the difference; SIGTERM/SIGINT close every session with a Cease.
+// reloads it and applies only the difference; SIGTERM/SIGINT close every session with a Cease,
+// or, with `gracefulRestart` configured, without a NOTIFICATION (RFC 4724) so peers keep our routes.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Speaker } from '../bgp/speaker/speaker.js';
@@ -39,7 +40,11 @@ export async function bgpRun(argv: string[]): Promise<number> {
 
   const startedAt = new Date();
   const speaker = new Speaker(
-    { asn: cfg.asn, routerId: cfg.routerId, listen: cfg.listen, clusterId: cfg.clusterId, maxPaths: cfg.maxPaths, holdTime: cfg.holdTime },
+    {
+      asn: cfg.asn, routerId: cfg.routerId, listen: cfg.listen, clusterId: cfg.clusterId, maxPaths: cfg.maxPaths, holdTime: cfg.holdTime,
+      // No FIB here to keep, but peers forward on our routes while we are away: forwarding state kept.
+      gracefulRestart: cfg.gracefulRestart ? { restartTime: cfg.gracefulRestart.restartTime, restarting: false, forwarding: true } : undefined,
+    },
     { log },
   );
   for (const p of cfg.peers) speaker.addPeer(p);
@@ -70,8 +75,9 @@ export async function bgpRun(argv: string[]): Promise<number> {
       log.error('config reload rejected; keeping the running config', { reason: (err as Error).message });
       return;
     }
-    if (next.asn !== cfg.asn || next.routerId !== cfg.routerId || JSON.stringify(next.listen) !== JSON.stringify(cfg.listen)) {
-      log.error('config reload rejected: asn, routerId and listen need a restart', {});
+    if (next.asn !== cfg.asn || next.routerId !== cfg.routerId || JSON.stringify(next.listen) !== JSON.stringify(cfg.listen)
+      || next.clusterId !== cfg.clusterId || JSON.stringify(next.gracefulRestart) !== JSON.stringify(cfg.gracefulRestart)) {
+      log.error('config reload rejected: asn, routerId, listen, clusterId and gracefulRestart need a restart', {});
       return;
     }
     await speaker.setPeers(next.peers);
@@ -83,15 +89,19 @@ export async function bgpRun(argv: string[]): Promise<number> {
   };
   process.on('SIGHUP', () => void onHup());
 
-  await new Promise<void>((resolve) => {
+  const signal = await new Promise<string>((resolve) => {
     const stop = (sig: string) => {
       log.info('signal received; closing sessions', { signal: sig });
-      resolve();
+      resolve(sig);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await speaker.stop('podroute speaker shutting down');
+  // SIGTERM with graceful restart: leave without a NOTIFICATION, peers keep our routes as stale.
+  // SIGINT (an operator's Ctrl-C) always withdraws with a Cease.
+  const graceful = cfg.gracefulRestart !== undefined && signal === 'SIGTERM';
+  log.info(graceful ? 'closing sessions without NOTIFICATION (graceful restart)' : 'closing sessions with a Cease', {});
+  await speaker.stop('podroute speaker shutting down', { graceful });
   await server?.close();
   return 0;
 }

@@ -13,11 +13,13 @@ import {
 
 /** The speaker's own settings, plus the peers and prefixes the file lists. */
 export type SpeakerFileConfig = Pick<SpeakerConfig, 'asn' | 'routerId' | 'listen' | 'clusterId' | 'maxPaths' | 'holdTime'> & {
+  /** Graceful restart (RFC 4724): advertised with this restart time; SIGTERM then leaves without a NOTIFICATION. */
+  gracefulRestart?: { restartTime: number };
   peers: PeerConfig[];
   originate: string[];
 };
 
-const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'peers', 'originate'] as const;
+const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'gracefulRestart', 'peers', 'originate'] as const;
 const PEER_KEYS = [
   'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
   'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
@@ -41,6 +43,7 @@ export function parseSpeakerConfig(text: string, source = 'config'): SpeakerFile
   const clusterId = optIp(o, 'clusterId', '', 4);
   const maxPaths = optInt(o, 'maxPaths', '', 1, 64);
   const holdTime = parseHoldTime(o, '');
+  const gracefulRestart = parseGracefulRestart(o.gracefulRestart);
   const peers = optArray(o, 'peers', '').map((p, i) => parsePeer(p, join('peers', i)));
   const seen = new Set<string>();
   peers.forEach((p, i) => {
@@ -55,7 +58,17 @@ export function parseSpeakerConfig(text: string, source = 'config'): SpeakerFile
       throw new ConfigError(join('originate', i), (err as Error).message);
     }
   });
-  return { asn, routerId, listen, clusterId, maxPaths, holdTime, peers, originate };
+  return { asn, routerId, listen, clusterId, maxPaths, holdTime, ...(gracefulRestart ? { gracefulRestart } : {}), peers, originate };
+}
+
+/** `gracefulRestart: { restartTime: N }` (seconds, 1..4095: the capability's 12 bits); absent or null: off. */
+function parseGracefulRestart(v: unknown): { restartTime: number } | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = expectObj(v, 'gracefulRestart');
+  onlyKeys(o, 'gracefulRestart', ['restartTime']);
+  const restartTime = optInt(o, 'restartTime', 'gracefulRestart', 1, 4095);
+  if (restartTime === undefined) throw new ConfigError('gracefulRestart.restartTime', 'is required');
+  return { restartTime };
 }
 
 function parseListen(v: unknown): { address: string; port: number }[] {

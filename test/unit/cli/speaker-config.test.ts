@@ -87,3 +87,16 @@ describe('peer security keys', () => {
     expect(() => parseSpeakerConfig(peer('maxPrefixes: { ipv4-unicast: 5 }, maxPrefixAction: warn, maxPrefixRestartSeconds: 5'))).toThrow(/maxPrefixRestartSeconds: has no effect/);
   });
 });
+
+describe('gracefulRestart', () => {
+  const base = 'asn: 65000\nrouterId: 10.0.0.1\n';
+  test('loads the restart time; absent means off', () => {
+    expect(parseSpeakerConfig(`${base}gracefulRestart: { restartTime: 30 }\n`).gracefulRestart).toEqual({ restartTime: 30 });
+    expect(parseSpeakerConfig(base).gracefulRestart).toBeUndefined();
+  });
+  test('bad values name the key', () => {
+    expect(() => parseSpeakerConfig(`${base}gracefulRestart: {}\n`)).toThrow('gracefulRestart.restartTime: is required');
+    expect(() => parseSpeakerConfig(`${base}gracefulRestart: { restartTime: 4096 }\n`)).toThrow(/gracefulRestart\.restartTime: must be an integer 1\.\.4095/);
+    expect(() => parseSpeakerConfig(`${base}gracefulRestart: { time: 5 }\n`)).toThrow(/gracefulRestart\.time: unknown key/);
+  });
+});
