@@ -33,6 +33,7 @@ const SPEC = {
   'excluded-cidrs': { type: 'list', help: 'service VIPs in these CIDRs are never programmed, IPVS services there never touched' },
   'ipvs-graceful-period': { type: 'string', help: 'how long a removed endpoint drains (weight 0) before deletion', default: '30s' },
   'ipvs-sync-period': { type: 'string', help: 'full IPVS resync (repairs drift)', default: '5m' },
+  'ipvs-stats-period': { type: 'string', help: 'how often per-service IPVS counters are read for status and metrics', default: '15s' },
   'ipvs-ownership-file': { type: 'string', help: 'which IPVS services the agent created, kept across restarts', default: '/run/podroute/ipvs-owned.json' },
   'advertise-cluster-ip': { type: 'boolean', help: 'advertise service ClusterIPs to external peers', default: false },
   'advertise-external-ip': { type: 'boolean', help: 'advertise service externalIPs to external peers', default: true },
@@ -118,7 +119,8 @@ export async function agentCommand(argv: string[]): Promise<number> {
       const where = flags.kubeconfig ? `--kubeconfig ${flags.kubeconfig}` : 'the in-cluster service account (no --kubeconfig or --cluster-file given)';
       throw new UsageError(`cannot load ${where}: ${(err as Error).message}`);
     }
-    // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs);
+    // Routing needs nodes (peers, podCIDRs, annotations) and services with their endpoints (VIPs),
+    // which are also all the service proxy reads (named targetPorts resolve from the slices' ports);
     // the firewall also needs namespaces, pods and the policies themselves.
     source = new KubernetesClusterSource({ kubeConfig: kc, log: log.child({ component: 'cluster' }), kinds: flags['run-firewall'] ? ['Node', 'Service', 'EndpointSlice', 'Namespace', 'Pod', 'NetworkPolicy'] : ['Node', 'Service', 'EndpointSlice'], ignoreAnnotations: [BGP_STATUS_ANNOTATION] });
     // Peer passwords may live in a Secret (passwordSecretRef); read on demand, one GET per Secret.
@@ -164,6 +166,8 @@ export async function agentCommand(argv: string[]): Promise<number> {
   }
   const resyncSeconds = durationSeconds(flags['ipvs-sync-period'], 'ipvs-sync-period');
   if (resyncSeconds < 1) throw new UsageError('--ipvs-sync-period must be at least 1s');
+  const statsSeconds = durationSeconds(flags['ipvs-stats-period'], 'ipvs-stats-period');
+  if (statsSeconds < 0.1) throw new UsageError('--ipvs-stats-period must be at least 100ms');
 
   const fib = flags.fib ? await createKernelFib({ protocol, table, log: log.child({ component: 'fib' }), deferralMs: grTime > 0 ? Math.min(grTime, 30) * 1000 : 0 }) : undefined;
   const agent = new Agent({
@@ -180,7 +184,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     statusWriters,
     statusIntervals,
     ...(flags['run-firewall'] ? { netpol: {} } : {}),
-    ...(flags['run-service-proxy'] ? { proxy: { config: proxyConfig, extraClusterCidrs: flags['cluster-cidr'], ownershipFile: flags['ipvs-ownership-file'] || undefined, resyncMs: resyncSeconds * 1000 } } : {}),
+    ...(flags['run-service-proxy'] ? { proxy: { config: proxyConfig, extraClusterCidrs: flags['cluster-cidr'], ownershipFile: flags['ipvs-ownership-file'] || undefined, resyncMs: resyncSeconds * 1000, statsPollMs: statsSeconds * 1000 } } : {}),
     services: { clusterIP: flags['advertise-cluster-ip'], externalIP: flags['advertise-external-ip'], loadBalancerIP: flags['advertise-loadbalancer-ip'] },
     routing: {
       nodeName,
