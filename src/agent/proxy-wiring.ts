@@ -124,13 +124,30 @@ export class ProxyWiring {
       }
       this.healthChecks = new HealthCheckServers();
     }
-    const netfilter = kernel ? new ServiceNetfilter(hostRunner, toolsFor(await detectBackend(hostRunner))) : undefined;
+    let netfilter: ServiceNetfilter | undefined;
+    let vip: VipInterface | undefined;
+    if (kernel) {
+      try {
+        netfilter = new ServiceNetfilter(hostRunner, toolsFor(await detectBackend(hostRunner)));
+        vip = new VipInterface(cfg.vipInterface);
+        // Made here, not in controller.start(): a node that cannot have it (no dummy interfaces)
+        // gets the reason in health instead of a proxy that silently never syncs.
+        vip.ensure();
+      } catch (e) {
+        this.state = 'failed';
+        this.problem = `cannot set up the service proxy: ${msgOf(e)}`;
+        log.error('cannot set up the service proxy (VIP interface or iptables); it is off', { err: e });
+        this.client.close();
+        this.client = undefined;
+        return;
+      }
+    }
     this.controller = new ProxyController({
       client: this.client,
       ownership: this.ownership,
       cfg,
       getView: () => this.opts.source.view(),
-      ...(kernel ? { vip: new VipInterface(cfg.vipInterface), netfilter, healthChecks: this.healthChecks } : {}),
+      ...(kernel ? { vip, netfilter, healthChecks: this.healthChecks } : {}),
       log: (m, f) => log.warn(m, f),
       onSync: ({ full, seconds, stats }) => {
         this.syncs++;
@@ -149,8 +166,10 @@ export class ProxyWiring {
     this.opts.source.on('change', this.onChange);
     try {
       await this.controller.start({ resyncMs: this.opts.resyncMs ?? 300_000, debounceMs: this.opts.debounceMs ?? 50 });
-    } catch {
-      /* reported by onSyncError; the controller retries with a full sync */
+    } catch (e) {
+      // A failed first sync was reported by onSyncError and is retried by the controller; this
+      // records anything that failed before a sync could run.
+      this.lastSyncError ??= `start failed: ${msgOf(e)}`;
     }
     this.statsTimer = setInterval(() => void this.readStats(), this.opts.statsPollMs ?? 15_000);
     this.statsTimer.unref();
