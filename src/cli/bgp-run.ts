@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Speaker } from '../bgp/speaker/speaker.js';
+import { PolicyRuntime, PolicySet } from '../bgp/policy/filters.js';
+import { applyPolicyChange } from '../bgp/policy/reload.js';
 import { jsonLogger, type LogLevel } from '../util/log.js';
 import { EventLog } from '../agent/event-log.js';
 import { peersStatus, ribSummary, routesPage } from '../agent/bgp-status.js';
@@ -39,11 +41,16 @@ export async function bgpRun(argv: string[]): Promise<number> {
   }
 
   const startedAt = new Date();
+  // Import/export policies sit behind stable filters, so a reload swaps them without a new RIB.
+  const policySet = (c: SpeakerFileConfig): PolicySet => new PolicySet(c.policies ?? {}, c.peerPolicies ?? {});
+  const policy = new PolicyRuntime(policySet(cfg));
   const speaker = new Speaker(
     {
       asn: cfg.asn, routerId: cfg.routerId, listen: cfg.listen, clusterId: cfg.clusterId, maxPaths: cfg.maxPaths, holdTime: cfg.holdTime,
       // No FIB here to keep, but peers forward on our routes while we are away: forwarding state kept.
       gracefulRestart: cfg.gracefulRestart ? { restartTime: cfg.gracefulRestart.restartTime, restarting: false, forwarding: true } : undefined,
+      importFilter: policy.importFilter,
+      exportFilter: policy.exportFilter,
     },
     { log },
   );
@@ -80,7 +87,10 @@ export async function bgpRun(argv: string[]): Promise<number> {
       log.error('config reload rejected: asn, routerId, listen, clusterId and gracefulRestart need a restart', {});
       return;
     }
+    // The new policies first, so peers added by this reload start with theirs.
+    const policyChange = policy.replace(policySet(next));
     await speaker.setPeers(next.peers);
+    applyPolicyChange(speaker, policyChange, log);
     const want = new Set(next.originate);
     for (const p of cfg.originate) if (!want.has(p)) speaker.withdraw(p);
     for (const p of next.originate) if (!cfg.originate.includes(p)) speaker.originate(p);

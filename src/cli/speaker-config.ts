@@ -7,6 +7,9 @@ import type { PeerConfig } from '../bgp/speaker/peer-config.js';
 import type { SpeakerConfig } from '../bgp/speaker/speaker.js';
 import { passwordProblem } from '../bgp/security/md5sig.js';
 import type { MaxPrefixes } from '../bgp/security/max-prefix.js';
+import { parsePeerPolicyBinding, parsePolicies } from '../bgp/policy/config.js';
+import type { PeerPolicyBinding, PolicyDefinitions } from '../bgp/policy/types.js';
+import { peerKey } from '../bgp/speaker/peer-config.js';
 import {
   ConfigError, expectObj, onlyKeys, optArray, optBool, optInt, optIp, optString, parseAsn, reqIp, join,
 } from '../config/validate.js';
@@ -17,13 +20,18 @@ export type SpeakerFileConfig = Pick<SpeakerConfig, 'asn' | 'routerId' | 'listen
   gracefulRestart?: { restartTime: number };
   peers: PeerConfig[];
   originate: string[];
+  /** Named import/export policies (docs/bgp.md "Policy"); present only when the file has some. */
+  policies?: PolicyDefinitions;
+  /** Per peer (by peerKey of its address): the policies its `importPolicy` / `exportPolicy` name. */
+  peerPolicies?: Record<string, PeerPolicyBinding>;
 };
 
-const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'gracefulRestart', 'peers', 'originate'] as const;
+const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTime', 'gracefulRestart', 'peers', 'originate', 'policies'] as const;
 const PEER_KEYS = [
   'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
   'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
   'password', 'ttlSecurity', 'ebgpMultihop', 'maxPrefixes', 'maxPrefixAction', 'maxPrefixRestartSeconds',
+  'importPolicy', 'exportPolicy',
 ] as const;
 const FAMILIES: Family[] = ['ipv4-unicast', 'ipv6-unicast'];
 
@@ -44,7 +52,14 @@ export function parseSpeakerConfig(text: string, source = 'config'): SpeakerFile
   const maxPaths = optInt(o, 'maxPaths', '', 1, 64);
   const holdTime = parseHoldTime(o, '');
   const gracefulRestart = parseGracefulRestart(o.gracefulRestart);
-  const peers = optArray(o, 'peers', '').map((p, i) => parsePeer(p, join('peers', i)));
+  const policies = parsePolicies(o.policies, 'policies');
+  const rawPeers = optArray(o, 'peers', '');
+  const peers = rawPeers.map((p, i) => parsePeer(p, join('peers', i)));
+  const peerPolicies: Record<string, PeerPolicyBinding> = {};
+  rawPeers.forEach((p, i) => {
+    const b = parsePeerPolicyBinding(p as Record<string, unknown>, join('peers', i), policies);
+    if (b.importPolicy !== undefined || b.exportPolicy !== undefined) peerPolicies[peerKey(peers[i].address)] = b;
+  });
   const seen = new Set<string>();
   peers.forEach((p, i) => {
     if (seen.has(p.address)) throw new ConfigError(join('peers', i) + '.address', `duplicate peer ${p.address}`);
@@ -58,7 +73,9 @@ export function parseSpeakerConfig(text: string, source = 'config'): SpeakerFile
       throw new ConfigError(join('originate', i), (err as Error).message);
     }
   });
-  return { asn, routerId, listen, clusterId, maxPaths, holdTime, ...(gracefulRestart ? { gracefulRestart } : {}), peers, originate };
+  return { asn, routerId, listen, clusterId, maxPaths, holdTime, ...(gracefulRestart ? { gracefulRestart } : {}), peers, originate,
+    ...(Object.keys(policies).length > 0 ? { policies, peerPolicies } : {}),
+  };
 }
 
 /** `gracefulRestart: { restartTime: N }` (seconds, 1..4095: the capability's 12 bits); absent or null: off. */
