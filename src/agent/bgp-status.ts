@@ -32,6 +32,12 @@ export function peerStatus(v: SpeakerPeerView, localAsn: number, now: number): P
     families: neg?.families ?? v.config.families ?? [],
     ...(neg ? { holdTime: neg.holdTime, peerRouterId: neg.peerRouterId } : {}),
     ...(v.lastDown ? { lastError: v.lastDown.text } : {}),
+    ...(v.bfd ? {
+      bfd: {
+        state: v.bfd.state, remoteState: v.bfd.remoteState, diag: v.bfd.diag,
+        txIntervalMs: v.bfd.txIntervalMs, detectionTimeMs: v.bfd.detectionTimeMs, ...v.bfd.config,
+      },
+    } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { PeerConfig } from '../bgp/speaker/peer-config.js';
 import type { SpeakerConfig } from '../bgp/speaker/speaker.js';
 import { passwordProblem } from '../bgp/security/md5sig.js';
 import type { MaxPrefixes } from '../bgp/security/max-prefix.js';
+import { bfdConfigProblem, type BfdPeerConfig } from '../bgp/bfd/config.js';
 import { parsePeerPolicyBinding, parsePolicies } from '../bgp/policy/config.js';
 import type { PeerPolicyBinding, PolicyDefinitions } from '../bgp/policy/types.js';
 import { peerKey } from '../bgp/speaker/peer-config.js';
@@ -30,7 +31,7 @@ const TOP_KEYS = ['asn', 'routerId', 'listen', 'clusterId', 'maxPaths', 'holdTim
 const PEER_KEYS = [
   'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
   'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
-  'password', 'ttlSecurity', 'ebgpMultihop', 'maxPrefixes', 'maxPrefixAction', 'maxPrefixRestartSeconds',
+  'password', 'ttlSecurity', 'ebgpMultihop', 'maxPrefixes', 'maxPrefixAction', 'maxPrefixRestartSeconds', 'bfd',
   'importPolicy', 'exportPolicy',
 ] as const;
 const FAMILIES: Family[] = ['ipv4-unicast', 'ipv6-unicast'];
@@ -129,10 +130,28 @@ function parsePeer(v: unknown, path: string): PeerConfig {
     nextHopSelf: optBool(o, 'nextHopSelf', path),
     rrClient: optBool(o, 'rrClient', path),
     localAsn: o.localAsn === undefined ? undefined : parseAsn(o.localAsn, join(path, 'localAsn')),
+    bfd: parseBfd(o.bfd, join(path, 'bfd')),
     ...parsePeerSecurity(o, path),
   };
   // Drop undefined keys so configs compare and print cleanly.
   return Object.fromEntries(Object.entries(pc).filter(([, x]) => x !== undefined)) as unknown as PeerConfig;
+}
+
+/** `bfd: true` (defaults) or `bfd: { minTx, minRx, multiplier }` (ms); absent, null or false: off. */
+function parseBfd(v: unknown, path: string): BfdPeerConfig | undefined {
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v === true) return {};
+  const o = expectObj(v, path);
+  onlyKeys(o, path, ['minTx', 'minRx', 'multiplier']);
+  const c: BfdPeerConfig = {};
+  for (const k of ['minTx', 'minRx', 'multiplier'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'number') throw new ConfigError(join(path, k), 'must be a number');
+    c[k] = o[k];
+  }
+  const bad = bfdConfigProblem(c);
+  if (bad) throw new ConfigError(join(path, bad.key), bad.problem);
+  return c;
 }
 
 /** The security keys of one peer: TCP MD5, GTSM / multihop TTL, maximum prefixes. */

@@ -28,6 +28,21 @@ export interface PeerStatus {
   holdTime?: number;
   peerRouterId?: string;
   lastError?: string;
+  /** Present when BFD is configured for the peer. */
+  bfd?: BfdStatus;
+}
+
+export interface BfdStatus {
+  state: 'AdminDown' | 'Down' | 'Init' | 'Up';
+  remoteState: 'AdminDown' | 'Down' | 'Init' | 'Up';
+  /** Our last diagnostic code (RFC 5880 §4.1: 1 detection time expired, 3 neighbor signalled down, …). */
+  diag: number;
+  /** Negotiated transmit interval and detection time, ms. */
+  txIntervalMs?: number;
+  detectionTimeMs?: number;
+  minTx: number;
+  minRx: number;
+  multiplier: number;
 }
 
 export interface PathStatus {

@@ -2,6 +2,7 @@
 // speaker also owns RIB-side settings (route reflection, next-hop-self) the FSM never sees.
 import type { Family } from '../wire/types.js';
 import type { MaxPrefixAction, MaxPrefixes } from '../security/max-prefix.js';
+import type { BfdPeerConfig } from '../bfd/config.js';
 
 export interface PeerConfig {
   address: string;
@@ -34,6 +35,8 @@ export interface PeerConfig {
   maxPrefixAction?: MaxPrefixAction;
   /** After a max-prefix Cease, start the session again after this many seconds (unset: stay down). */
   maxPrefixRestartSeconds?: number;
+  /** BFD (RFC 5880/5881 single hop) toward this peer; its Down after Up closes the BGP session at once. */
+  bfd?: BfdPeerConfig;
 }
 
 /** Key for a peer everywhere (maps, status, metrics): its address in canonical text. */

@@ -18,6 +18,8 @@ import { secureAccepted } from '../session/transport.js';
 import { ttlSettings } from '../security/ttl-policy.js';
 import { exceededLimit, maxPrefixData } from '../security/max-prefix.js';
 import type { Logger } from '../../util/log.js';
+import { BfdManager, type BfdPeerView, type BfdSocketFactory } from '../bfd/manager.js';
+import { Diag, type BfdState } from '../bfd/packet.js';
 import { BgpListener } from './listener.js';
 import { peerKey, type PeerConfig } from './peer-config.js';
 
@@ -42,6 +44,8 @@ export interface SpeakerOptions {
   now?: () => number;
   /** Used by tests to create sessions with fake clocks or sockets. */
   sessionFactory?: (cfg: SessionConfig) => Session;
+  /** Used by tests to give BFD other sockets. */
+  bfdSockets?: BfdSocketFactory;
 }
 
 interface PeerEntry {
@@ -71,6 +75,7 @@ export interface SpeakerPeerView {
   counters: { received: number; accepted: number; advertised: number };
   eorReceived: Family[];
   lastDown?: DownReason;
+  bfd?: BfdPeerView;
 }
 
 export interface SpeakerEvents {
@@ -94,6 +99,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private flushScheduled = false;
   private started = false;
   private stopping = false;
+  /** Created with the first peer that asks for BFD. */
+  private bfd?: BfdManager;
   readonly bound: { address: string; port: number }[] = [];
 
   constructor(readonly config: SpeakerConfig, private readonly opts: SpeakerOptions) {
@@ -125,7 +132,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     }
     // Keys before any session starts: a protected peer's SYN must find its key on the listener.
     this.refreshListenerSecurity();
-    for (const p of this.peers.values()) p.session.start();
+    for (const p of this.peers.values()) {
+      p.session.start();
+      this.syncBfd(p.config);
+    }
     this.log.info('bgp speaker started', { asn: this.config.asn, routerId: this.config.routerId, listen: this.bound });
   }
 
@@ -141,6 +151,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       if (p.maxPrefixTimer) clearTimeout(p.maxPrefixTimer);
     }
     await Promise.all([...this.peers.values()].map((p) => p.session.stop({ text, notify: !opts.graceful }).catch(() => {})));
+    this.bfd?.close();
     await Promise.all(this.bgpListeners.map((l) => l.close()));
     this.bgpListeners.length = 0;
   }
@@ -161,7 +172,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.refreshListenerSecurity();
     this.rib.addPeer(info);
     this.wire(entry);
-    if (this.started) session.start();
+    if (this.started) {
+      session.start();
+      this.syncBfd(pc);
+    }
     this.log.info('peer added', { peer: key, asn: pc.asn });
   }
 
@@ -181,6 +195,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     // A new key goes on the listener first, so the reconnect that follows the reset can use it.
     this.refreshListenerSecurity();
     const result = entry.session.updateConfig(this.sessionConfig(pc));
+    if (this.started) this.syncBfd(pc);
     this.log.info('peer changed', { peer: key, result });
     if (entry.maxPrefixDown) {
       // An operator who changed the peer (say, raised its limit) expects it back now, not after the delay.
@@ -200,6 +215,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (entry.staleTimer) clearTimeout(entry.staleTimer);
     if (entry.maxPrefixTimer) clearTimeout(entry.maxPrefixTimer);
     this.refreshListenerSecurity();
+    this.bfd?.remove(key);
     await entry.session.stop({ subcode: CEASE_PEER_DECONFIGURED, text: 'peer removed from configuration' }).catch(() => {});
     entry.session.removeAllListeners();
     this.rib.removePeer(key);
@@ -226,6 +242,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       counters: this.rib.peerCounters(key),
       eorReceived: [...p.eorReceived],
       lastDown: p.session.stats.lastDown,
+      ...(this.bfd?.has(key) ? { bfd: this.bfd.view(key) } : {}),
     }));
   }
 
@@ -274,6 +291,47 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   // ---- internals ----
+
+  /** The peer's BFD session follows its config: started, retimed, re-bound or removed. */
+  private syncBfd(pc: PeerConfig): void {
+    const key = peerKey(pc.address);
+    if (!pc.bfd) {
+      this.bfd?.remove(key);
+      return;
+    }
+    if (!this.bfd) {
+      this.bfd = new BfdManager({ log: this.log.child({ component: 'bfd' }), sockets: this.opts.bfdSockets });
+      this.bfd.on('state', (peer, state, prev, diag) => this.onBfdState(peer, state, prev, diag));
+    }
+    this.bfd.update(key, pc.localAddress, pc.bfd);
+  }
+
+  /**
+   * BFD saw the path to the peer fail (Up → Down): the BGP session goes at once instead of at the
+   * end of its hold time. The TCP connection is closed without a NOTIFICATION — the path is
+   * presumed dead, so a NOTIFICATION would only wait in the send queue — and, unlike a plain TCP
+   * loss, the peer's routes are dropped now (no graceful-restart helper mode: RFC 4724 stale
+   * routes are for a restarting control plane, and BFD says the forwarding path is down). The
+   * session starts again at once and comes back when TCP can. A peer that goes AdminDown
+   * (diag "neighbor signalled session down" with its state AdminDown) does not take BGP down
+   * (RFC 5882 §3.2), nor does BFD that was never Up.
+   */
+  private onBfdState(peer: string, state: BfdState, prev: BfdState, diag: number): void {
+    const entry = this.peers.get(peer);
+    if (!entry || this.stopping || state !== 'Down' || prev !== 'Up') return;
+    const remote = this.bfd?.view(peer)?.remoteState;
+    if (diag === Diag.NeighborSignaledSessionDown && remote === 'AdminDown') {
+      this.log.info('bfd: peer set its BFD session AdminDown; BGP session kept', { peer });
+      return;
+    }
+    const s = entry.session;
+    // Only a session that has a connection to lose: a max-prefix stop stays stopped, and one still
+    // trying to connect keeps trying.
+    if (entry.maxPrefixDown || !['OpenSent', 'OpenConfirm', 'Established'].includes(s.state)) return;
+    this.log.warn('bfd session down: closing the BGP session', { peer, diag, bgpState: s.state });
+    void s.stop({ text: `BFD session down (diag ${diag})`, notify: false }).catch(() => {});
+    s.start();
+  }
 
   private makeSession(pc: PeerConfig): Session {
     const cfg = this.sessionConfig(pc);
