@@ -19,9 +19,11 @@ const expected = [
   'the cluster file changes (pod2 removed, pod3 added): IPVS and traffic follow',
   '/api/v1/services lists the Service with its endpoints, scheduler and IPVS stats',
   '/metrics has the per-service IPVS counters and proxy sync durations',
+  'a NodePort Service added to the file: reached on the node\'s InternalIP',
   'the foreign IPVS service (ipvsadm) is untouched, and the ownership file names only ours',
   'the Service leaves the file: its IPVS service and VIP go, the foreign one stays',
-  'SIGTERM: the agent exits 0 and the foreign service is still there',
+  'SIGTERM: the agent exits 0; its IPVS services keep answering while it is away; the foreign one stays',
+  'restart: the new agent adopts what the old one made (ownership file) and removes a Service deleted meanwhile',
 ];
 
 describe('the agent runs the service proxy (VM)', () => {

@@ -108,18 +108,24 @@ const dests = (): string[] => sh('ip netns exec node ipvsadm -Ln -t 10.96.0.10:8
 interface SvcStatus { namespace: string; name: string; clusterIP: string; scheduler?: string; endpoints: { address: string; port: number; ready: boolean }[]; stats: { connections: number; packetsIn: number; bytesIn: number } }
 
 const agentLog = join(dir, 'agent.log');
-const agent = spawn('/bin/bash', ['-c', `exec ip netns exec node ${process.execPath} ${join(repo, 'bin/podroute.js')} agent --cluster-file ${clusterPath} --node-name node-a --http unix:${sock} ` +
-  `--cni-conf-dir '' --cni-ipam-dir ${dir}/ipam --run-firewall=false --enable-pod-egress=false --ipvs-ownership-file ${ownFile} --ipvs-stats-period 1s --ipvs-graceful-period 2s >${agentLog} 2>&1`], { stdio: 'ignore' });
 let agentExit: number | null | undefined;
-agent.on('exit', (c) => (agentExit = c));
+function startAgent(): ReturnType<typeof spawn> {
+  agentExit = undefined;
+  const p = spawn('/bin/bash', ['-c', `exec ip netns exec node ${process.execPath} ${join(repo, 'bin/podroute.js')} agent --cluster-file ${clusterPath} --node-name node-a --http unix:${sock} ` +
+    `--cni-conf-dir '' --cni-ipam-dir ${dir}/ipam --run-firewall=false --enable-pod-egress=false --ipvs-ownership-file ${ownFile} --ipvs-stats-period 1s --ipvs-graceful-period 2s >>${agentLog} 2>&1`], { stdio: 'ignore' });
+  p.on('exit', (c) => (agentExit = c));
+  return p;
+}
+let agent = startAgent();
 const logTail = (): string => (existsSync(agentLog) ? readFileSync(agentLog, 'utf8').slice(-3000) : '');
+const ready = (): Promise<string> => until('/readyz 200', async () => {
+  if (agentExit !== undefined) throw new Error(`agent exited ${agentExit}: ${logTail()}`);
+  const r = await get('/readyz');
+  return r.status === 200 ? r.body : undefined;
+}, 90_000).catch((e: Error) => { throw new Error(`${e.message}\n${logTail()}`); });
 
 await check('the agent starts in the node namespace and is ready, with the proxy controller synced', async () => {
-  const body = await until('/readyz 200', async () => {
-    if (agentExit !== undefined) throw new Error(`agent exited ${agentExit}: ${logTail()}`);
-    const r = await get('/readyz');
-    return r.status === 200 ? r.body : undefined;
-  }, 90_000).catch((e: Error) => { throw new Error(`${e.message}\n${logTail()}`); });
+  const body = await ready();
   const st = JSON.parse((await get('/api/v1/status')).body) as { health: { controllers: { name: string; ready: boolean; lastError?: string }[] } };
   const proxy = st.health.controllers.find((c) => c.name === 'proxy');
   assert(proxy?.ready === true && !proxy.lastError, `proxy health ${JSON.stringify(proxy)}`);
@@ -164,24 +170,47 @@ await check('/metrics has the per-service IPVS counters and proxy sync durations
   assert(/^podroute_proxy_services 1$/m.test(text), 'podroute_proxy_services 1');
 });
 
+const nodePortService = service.replace('name: web,', 'name: webnp,').replace('type: ClusterIP', 'type: NodePort').replace(/10\.96\.0\.10/g, '10.96.0.20').replace('targetPort: 8080}', 'targetPort: 8080, nodePort: 30080}');
+const nodePortSlice = slice([pods[0].ip, pods[2].ip]).replace('name: web-1', 'name: webnp-1').replace('service-name: web}', 'service-name: webnp}');
+
+await check('a NodePort Service added to the file: reached on the node\'s InternalIP', async () => {
+  writeCluster([node, service, slice([pods[0].ip, pods[2].ip]), nodePortService, nodePortSlice]);
+  await until('the NodePort in IPVS', async () => /TCP\s+192\.168\.50\.10:30080 rr/.test(sh('ip netns exec node ipvsadm -Ln')));
+  assert(['pod1', 'pod3'].includes(ask('192.168.50.10', 30080)), 'NodePort answer');
+  assert(['pod1', 'pod3'].includes(ask('10.96.0.20', 80)), 'its ClusterIP answer');
+});
+
 await check('the foreign IPVS service (ipvsadm) is untouched, and the ownership file names only ours', async () => {
   assertEq(foreign(), foreignBefore, 'foreign service');
   const own = JSON.parse(readFileSync(ownFile, 'utf8')) as { entries: [string, { owner: string }][] };
-  assertEq(own.entries.map(([, e]) => e.owner), ['default/web'], 'owners');
+  assertEq([...new Set(own.entries.map(([, e]) => e.owner))].sort(), ['default/web', 'default/webnp'], 'owners');
 });
 
 await check('the Service leaves the file: its IPVS service and VIP go, the foreign one stays', async () => {
-  writeCluster([node]);
+  writeCluster([node, nodePortService, nodePortSlice]);
   await until('10.96.0.10 gone', async () => !/10\.96\.0\.10:80/.test(sh('ip netns exec node ipvsadm -Ln')));
   assert(!sh('ip -n node -br addr show dev podroute-vip').includes('10.96.0.10'), 'VIP still there');
   assertEq(foreign(), foreignBefore, 'foreign service');
 });
 
-await check('SIGTERM: the agent exits 0 and the foreign service is still there', async () => {
+await check('SIGTERM: the agent exits 0; its IPVS services keep answering while it is away; the foreign one stays', async () => {
   agent.kill('SIGTERM');
   await until('agent exit', async () => agentExit !== undefined, 20_000);
   assertEq(agentExit, 0, `exit code (log: ${logTail()})`);
+  assert(['pod1', 'pod3'].includes(ask('10.96.0.20', 80)), 'ClusterIP answers with the agent gone');
   assertEq(foreign(), foreignBefore, 'foreign service');
+});
+
+await check('restart: the new agent adopts what the old one made (ownership file) and removes a Service deleted meanwhile', async () => {
+  writeCluster([node]);
+  agent = startAgent();
+  await ready();
+  await until('10.96.0.20 and the NodePort gone', async () => !/10\.96\.0\.20:80|:30080/.test(sh('ip netns exec node ipvsadm -Ln')));
+  assertEq(foreign(), foreignBefore, 'foreign service');
+  const own = JSON.parse(readFileSync(ownFile, 'utf8')) as { entries: unknown[] };
+  assertEq(own.entries, [], 'ownership after the cleanup');
+  agent.kill('SIGTERM');
+  await until('agent exit', async () => agentExit !== undefined, 20_000);
 });
 
 for (const s of servers) s.kill();
