@@ -113,11 +113,25 @@ export class BfdSender {
     return this.sock.address().port;
   }
 
+  private pending = 0;
+  private closing = false;
+
   send(packet: Buffer): void {
-    this.sock.send(packet, this.port, this.peer, () => { /* errors (EHOSTUNREACH, ENETDOWN) mean the path is down: BFD finds out by itself */ });
+    if (this.closing) return;
+    this.pending++;
+    // Errors (EHOSTUNREACH, ENETDOWN) mean the path is down: BFD finds that out by itself.
+    this.sock.send(packet, this.port, this.peer, () => {
+      if (--this.pending === 0 && this.closing) this.closeNow();
+    });
   }
 
+  /** Closes once what was sent has left (the last AdminDown packet must not be lost). */
   close(): void {
+    this.closing = true;
+    if (this.pending === 0) this.closeNow();
+  }
+
+  private closeNow(): void {
     try { this.sock.close(); } catch { /* already closed */ }
   }
 }
