@@ -104,6 +104,8 @@ export class AdjRibOut {
   private memoPath: RibPath | null = null;
   private memoFamily: Family | null = null;
   private memoOut: PathAttributes | null = null;
+  private memoFiltered: PathAttributes | null = null;
+  private memoFilteredInterned: PathAttributes | null = null;
 
   constructor(
     /** This peer's index into every entry's `out` array. */
@@ -121,6 +123,7 @@ export class AdjRibOut {
     this.peer = peer;
     this.cache = new Map();
     this.memoPath = null;
+    this.memoFiltered = null;
   }
 
   /** The attributes this peer should have for the entry's best path, or null for none. */
@@ -138,7 +141,12 @@ export class AdjRibOut {
     if (out === null || this.filter === undefined) return out;
     const filtered = this.filter(this.peer, src.prefix, best, out);
     if (filtered === null || filtered === out) return filtered;
-    return this.interner.internByContent(filtered);
+    // Consecutive prefixes often get the same (memoized) object from a policy: intern it once.
+    if (filtered !== this.memoFiltered) {
+      this.memoFiltered = filtered;
+      this.memoFilteredInterned = this.interner.internByContent(filtered);
+    }
+    return this.memoFilteredInterned!;
   }
 
   private compute(path: RibPath, family: Family): PathAttributes | null {

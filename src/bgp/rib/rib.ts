@@ -332,8 +332,18 @@ export class Rib {
     const shared = pathIds === undefined && filter === undefined ? makePath(attrs, undefined, loop) : null;
     // Slow path: a few distinct paths per UPDATE (per path id × filter outcome), made on demand.
     const variants = shared === null ? new Map<PathAttributes, Map<string, Path>>() : null;
+    // A filter that returns one object for many prefixes (policy results are memoized) is interned once.
+    let lastOut: PathAttributes | null = null;
+    let lastInterned = attrs;
     const variant = (pa: PathAttributes | null, pathId: number | undefined): Path => {
-      const result = pa === null || pa === attrs ? attrs : this.attrCache.internByContent(pa);
+      let result = attrs;
+      if (pa !== null && pa !== attrs) {
+        if (pa !== lastOut) {
+          lastOut = pa;
+          lastInterned = this.attrCache.internByContent(pa);
+        }
+        result = lastInterned;
+      }
       const rejected = pa === null ? 'import-filter' : loop;
       let byKey = variants!.get(result);
       if (byKey === undefined) variants!.set(result, (byKey = new Map()));
