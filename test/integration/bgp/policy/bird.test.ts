@@ -12,6 +12,8 @@ jest.setTimeout(120_000);
 
 const US4 = '10.78.0.1';
 const THEM4 = '10.78.0.2';
+const US6 = 'fd78::1';
+const THEM6 = 'fd78::2';
 const OUR_ASN = 65000;
 const THEIR_ASN = 65001;
 
@@ -23,9 +25,12 @@ type WithPolicies = PodrouteSpeakerConfig & {
 const base = (policies: Record<string, unknown>): WithPolicies => ({
   asn: OUR_ASN,
   routerId: US4,
-  listen: { address: US4 },
-  peers: [{ address: THEM4, asn: THEIR_ASN, holdTime: 9, importPolicy: 'from-bird', exportPolicy: 'to-bird' }],
-  originate: ['203.0.113.0/24', '198.18.5.0/24', '192.0.2.0/24'],
+  listen: { address: '::' },
+  peers: [
+    { address: THEM4, asn: THEIR_ASN, holdTime: 9, families: ['ipv4-unicast'], importPolicy: 'from-bird', exportPolicy: 'to-bird' },
+    { address: THEM6, asn: THEIR_ASN, holdTime: 9, families: ['ipv6-unicast'], importPolicy: 'from-bird', exportPolicy: 'to-bird' },
+  ],
+  originate: ['203.0.113.0/24', '198.18.5.0/24', '192.0.2.0/24', '2001:db8:100::/48', '2001:db8:1ff::/48'],
   policies,
 });
 
@@ -35,6 +40,7 @@ const FIRST = base({
     rules: [
       { name: 'tag', match: { prefix: ['203.0.113.0/24'] }, set: { med: 77, communities: { add: ['65000:100'] }, largeCommunities: { add: ['65000:1:2'] }, prepend: 2 } },
       { name: 'no-benchmarking', match: { prefix: ['198.18.0.0/15 le 24'] }, action: 'reject' },
+      { match: { family: 'ipv6-unicast', prefix: ['2001:db8:100::/44 ge 48 le 48'], peerAddress: [THEM6] }, set: { communities: { add: ['65000:6'] } } },
     ],
   },
   'from-bird': {
@@ -42,6 +48,7 @@ const FIRST = base({
     rules: [
       { match: { prefix: ['198.51.101.0/24'] }, action: 'reject' },
       { match: { community: ['65001:7'] }, set: { localPref: 250 } },
+      { match: { family: 'ipv6-unicast', asPath: { origin: [THEIR_ASN] } }, set: { localPref: 260 } },
     ],
   },
 });
@@ -71,14 +78,15 @@ describe('policies with BIRD', () => {
 
   beforeAll(async () => {
     lab = new Lab();
-    const [us, them] = await lab.pair(US4, THEM4);
+    const [us, them] = await lab.pair(US4, THEM4, US6, THEM6);
     bird = await startDaemon('bird', them, {
       asn: THEIR_ASN, routerId: THEM4,
-      neighbors: [{ address: US4, asn: OUR_ASN, localAddress: THEM4 }],
+      neighbors: [{ address: US4, asn: OUR_ASN, localAddress: THEM4 }, { address: US6, asn: OUR_ASN, localAddress: THEM6 }],
       originate: [
         { prefix: '198.51.100.0/24', communities: ['65001:7'] },
         { prefix: '198.51.101.0/24', communities: ['65001:7'] },
         { prefix: '198.51.102.0/24' },
+        { prefix: '2001:db8:200::/48' },
       ],
     });
     speaker = await PodrouteSpeaker.start(us, FIRST);
@@ -87,13 +95,14 @@ describe('policies with BIRD', () => {
     await lab?.dispose();
   });
 
-  const birdRoute = async (prefix: string): Promise<Route | undefined> => (await bird.routes('ipv4')).find((r) => r.prefix === prefix);
+  const birdRoute = async (prefix: string): Promise<Route | undefined> => (await bird.routes(prefix.includes(':') ? 'ipv6' : 'ipv4')).find((r) => r.prefix === prefix);
   const ourPath = async (prefix: string) => (await speaker.routes(prefix)).routes.find((r) => r.prefix === prefix)?.paths[0];
   const diag = (err: unknown): Error => new Error(`${(err as Error).message}\n--- podroute ---\n${speaker.logs().slice(-4000)}\n--- bird ---\n${bird.logs().slice(-2000)}`);
 
   test('session up', async () => {
     await waitFor('Established both sides', async () =>
-      (await speaker.peer(THEM4))?.state === 'Established' && (await bird.neighborState(US4)) === 'established', { timeoutMs: 40_000 }).catch((e) => { throw diag(e); });
+      (await speaker.peers()).every((p) => p.state === 'Established')
+      && (await bird.neighborState(US4)) === 'established' && (await bird.neighborState(US6)) === 'established', { timeoutMs: 40_000 }).catch((e) => { throw diag(e); });
   });
 
   test('export policy: BIRD gets MED, community, large community and prepend on one prefix, not the rejected one', async () => {
@@ -110,6 +119,21 @@ describe('policies with BIRD', () => {
     expect(plain.asPath).toEqual([OUR_ASN]);
     expect(await birdRoute('198.18.5.0/24')).toBeUndefined();
     expect((await speaker.peer(THEM4))!.prefixesAdvertised).toBe(2);
+  });
+
+  test('export policy over IPv6: family, ge/le and peer matches tag one prefix only', async () => {
+    await waitFor('BIRD has our IPv6 prefixes', async () => (await birdRoute('2001:db8:100::/48')) && (await birdRoute('2001:db8:1ff::/48')), { timeoutMs: 20_000 })
+      .catch((e) => { throw diag(e); });
+    expect((await birdRoute('2001:db8:100::/48'))!.communities).toEqual(['65000:6']);
+    // outside 2001:db8:100::/44 (the /44 ends at 2001:db8:10f::), so untagged
+    expect((await birdRoute('2001:db8:1ff::/48'))!.communities).toEqual([]);
+    expect((await speaker.peer(THEM6))!.prefixesAdvertised).toBe(2);
+  });
+
+  test('import policy over IPv6: LOCAL_PREF by origin AS', async () => {
+    await waitFor('their IPv6 route in our RIB', async () => (await ourPath('2001:db8:200::/48')) !== undefined, { timeoutMs: 20_000 })
+      .catch((e) => { throw diag(e); });
+    expect(await ourPath('2001:db8:200::/48')).toMatchObject({ localPref: 260, peer: THEM6 });
   });
 
   test('import policy: LOCAL_PREF set by community, one prefix rejected (received, not accepted)', async () => {
@@ -139,6 +163,10 @@ describe('policies with BIRD', () => {
       (await ourPath('198.51.100.0/24')) === undefined && (await ourPath('198.51.101.0/24'))?.localPref === 300, { timeoutMs: 20_000 })
       .catch((e) => { throw diag(e); });
     expect((await ourPath('198.51.102.0/24'))!.localPref).toBe(300);
+    await waitFor('IPv6 policy effects gone too', async () =>
+      (await birdRoute('2001:db8:100::/48'))?.communities.length === 0 && (await ourPath('2001:db8:200::/48'))?.localPref === undefined, { timeoutMs: 20_000 })
+      .catch((e) => { throw diag(e); });
+    expect((await speaker.peer(THEM6))!.flaps).toBe(0);
     const after = (await speaker.peer(THEM4))!;
     expect(after.state).toBe('Established');
     expect(after.flaps).toBe(0);
