@@ -11,10 +11,13 @@ export interface PodrouteSpeakerConfig {
   asn: number;
   routerId: string;
   listen?: { address: string; port?: number };
+  clusterId?: string;
+  gracefulRestart?: { restartTime: number };
   peers: {
     address: string; asn: number; port?: number; holdTime?: number; families?: string[]; passive?: boolean; nextHop6?: string; localAddress?: string;
     connectRetryTime?: number; password?: string; ttlSecurity?: boolean; ebgpMultihop?: number;
     maxPrefixes?: Record<string, number>; maxPrefixAction?: 'warn' | 'cease'; maxPrefixRestartSeconds?: number;
+    rrClient?: boolean;
   }[];
   originate?: string[];
 }
@@ -83,6 +86,12 @@ export class PodrouteSpeaker {
 
   async stop(): Promise<void> {
     await this.proc?.stop(10_000);
+  }
+
+  /** Starts again after stop(), with the same config or `next`. */
+  async startAgain(next?: PodrouteSpeakerConfig): Promise<void> {
+    if (next) this.config = next;
+    await this.launch();
   }
 
   logs(): string {

@@ -87,6 +87,9 @@ export interface SpeakerEvents {
 /** The peer's graceful-restart capability from its last session (the FSM may clear negotiated on down). */
 const lastGr = new WeakMap<object, GracefulRestartCap>();
 
+/** Graceful restart helper: how long a returned peer's stale routes wait for its End-of-RIB (FRR's stalepath-time). */
+const STALE_PATH_TIME = 360;
+
 /** How many packed UPDATEs to hand a socket per turn before yielding the event loop. */
 const FLUSH_CHUNK = 64;
 
@@ -448,6 +451,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     });
     s.on('established', (neg: Negotiated) => {
       if (neg.peerGracefulRestart) lastGr.set(entry, neg.peerGracefulRestart);
+      if (entry.staleFamilies.size > 0) this.peerBackFromRestart(entry, neg);
       entry.info = this.peerInfo(entry.config, neg);
       entry.eorReceived.clear();
       this.rib.updatePeer(entry.info);
@@ -491,19 +495,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         entry.staleFamilies.clear();
         for (const f of gr.families) {
           const fam = familyOf(f.afi, f.safi);
-          // RFC 4724 §4.2: only families whose forwarding state the peer preserved stay; others go now.
-          if (fam && f.forwarding) entry.staleFamilies.add(fam);
+          // RFC 4724 §4.2: every family the peer listed in its capability is retained, whatever its
+          // Forwarding State bit; that bit is judged in the OPEN of the re-established session.
+          if (fam) entry.staleFamilies.add(fam);
         }
         for (const fam of ['ipv4-unicast', 'ipv6-unicast'] as const) if (!entry.staleFamilies.has(fam)) this.rib.sweepStale(key, fam);
-        if (entry.staleTimer) clearTimeout(entry.staleTimer);
-        entry.staleTimer = setTimeout(() => {
-          entry.staleTimer = undefined;
-          entry.staleFamilies.clear();
-          this.rib.sweepStale(key);
-          this.log.warn('graceful restart: peer did not return in its restart time; stale routes removed', { peer: key });
-          this.scheduleChanges();
-          this.scheduleFlush();
-        }, gr.restartTime * 1000);
+        this.startStaleTimer(entry, gr.restartTime, 'peer did not return in its restart time');
         this.log.info('graceful restart: keeping the peer\'s routes as stale', { peer: key, restartTime: gr.restartTime });
       } else {
         this.rib.peerDown(key);
@@ -513,6 +510,46 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.scheduleFlush();
     });
     s.on('drain', () => this.flushPeer(entry));
+  }
+
+  /**
+   * RFC 4724 §4.2, the peer is back: families it no longer lists, or lists without the Forwarding
+   * State bit, lose their stale routes now; the others wait for the peer's End-of-RIB, bounded by
+   * the stale-path time (the restart timer itself stops here).
+   */
+  private peerBackFromRestart(entry: PeerEntry, neg: Negotiated): void {
+    const key = entry.info.id;
+    const kept = new Set<Family>();
+    for (const f of neg.peerGracefulRestart?.families ?? []) {
+      const fam = familyOf(f.afi, f.safi);
+      if (fam && f.forwarding) kept.add(fam);
+    }
+    for (const fam of [...entry.staleFamilies]) {
+      if (kept.has(fam)) continue;
+      entry.staleFamilies.delete(fam);
+      this.rib.sweepStale(key, fam);
+      this.log.info('graceful restart: peer back without forwarding state; stale routes removed', { peer: key, family: fam });
+    }
+    if (entry.staleFamilies.size === 0) {
+      if (entry.staleTimer) clearTimeout(entry.staleTimer);
+      entry.staleTimer = undefined;
+    } else {
+      this.startStaleTimer(entry, STALE_PATH_TIME, 'no End-of-RIB within the stale-path time');
+    }
+    this.scheduleChanges();
+  }
+
+  private startStaleTimer(entry: PeerEntry, seconds: number, why: string): void {
+    const key = entry.info.id;
+    if (entry.staleTimer) clearTimeout(entry.staleTimer);
+    entry.staleTimer = setTimeout(() => {
+      entry.staleTimer = undefined;
+      entry.staleFamilies.clear();
+      this.rib.sweepStale(key);
+      this.log.warn(`graceful restart: ${why}; stale routes removed`, { peer: key });
+      this.scheduleChanges();
+      this.scheduleFlush();
+    }, seconds * 1000);
   }
 
   /** Best-path changes are coalesced per event-loop turn: many UPDATEs in one read become one event. */

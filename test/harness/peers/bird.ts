@@ -34,9 +34,10 @@ export class Bird extends DaemonInstance implements BgpDaemon {
     return b;
   }
 
-  private async launch(): Promise<void> {
+  /** `recovery`: start with `-R` (graceful restart recovery: Restart State and Forwarding bits set). */
+  private async launch(recovery = false): Promise<void> {
     writeFileSync(this.confPath, this.render());
-    this.proc = this.ns.spawn(`bird-${this.dir.split('-').pop()}`, BIRD, ['-f', '-c', this.confPath, '-s', this.sock, '-P', join(this.dir, 'bird.pid')]);
+    this.proc = this.ns.spawn(`bird-${this.dir.split('-').pop()}`, BIRD, ['-f', '-c', this.confPath, '-s', this.sock, '-P', join(this.dir, 'bird.pid'), ...(recovery ? ['-R'] : [])]);
     await waitFor('BIRD control socket', async () => { this.assertRunning(); return (await this.birdc('show', 'status')).includes('Daemon is up'); }, { timeoutMs: 10_000, intervalMs: 100 });
   }
 
@@ -72,6 +73,7 @@ export class Bird extends DaemonInstance implements BgpDaemon {
         n.multihop ? `  multihop ${n.multihop};` : '  direct;',
         ...(n.password !== undefined ? [`  password ${JSON.stringify(n.password)};`] : []),
         ...(n.ttlSecurity ? ['  ttl security on;'] : []),
+        ...(n.gracefulRestart !== undefined ? ['  graceful restart on;', `  graceful restart time ${n.gracefulRestart};`] : []),
         `  hold time ${n.holdTime ?? 9};`,
         '  connect retry time 1;',
         '  error wait time 1, 5;',
@@ -130,6 +132,23 @@ export class Bird extends DaemonInstance implements BgpDaemon {
   async restart(): Promise<void> {
     await this.stop();
     await this.launch();
+  }
+
+  /** Dies at once (SIGKILL: no NOTIFICATION, the kernel just closes its sockets). */
+  async crash(): Promise<void> {
+    this.proc?.killNow();
+    await this.proc?.exited;
+  }
+
+  /** Starts again after crash(), with graceful restart recovery (`bird -R`), no longer originating `dropped`. */
+  async recover(dropped: string[] = []): Promise<void> {
+    for (const p of dropped) this.originated.delete(p);
+    await this.launch(true);
+  }
+
+  /** `birdc` with any arguments, e.g. `show route all` (the stale flag is only in its text). */
+  async cli(...args: string[]): Promise<string> {
+    return this.birdc(...args);
   }
 }
 

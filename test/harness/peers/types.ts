@@ -27,6 +27,8 @@ export interface NeighborConfig {
   ttlSecurity?: boolean;
   /** Send with this TTL (eBGP multihop): BIRD `multihop N`, FRR `ebgp-multihop N`, GoBGP multihop-ttl. */
   multihop?: number;
+  /** Graceful restart (RFC 4724) with this restart time in seconds (BIRD `graceful restart on`). */
+  gracefulRestart?: number;
 }
 
 export interface RouteAttrs {
