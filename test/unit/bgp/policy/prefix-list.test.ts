@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { checkPrefixEntry, compilePrefixList, parsePrefixEntryText, prefixWords } from '../../../../src/bgp/policy/prefix-list.js';
 import type { PrefixEntry } from '../../../../src/bgp/policy/types.js';
+import { normalizePrefix, prefixContains, prefixFamily } from '../../../../src/bgp/wire/index.js';
 
 const matches = (entries: PrefixEntry[], prefix: string): boolean => compilePrefixList(entries)(prefixWords(prefix)!);
 
@@ -72,5 +73,43 @@ describe('prefix lists (FRR ge/le semantics)', () => {
     expect(() => checkPrefixEntry({ prefix: '10.0.0.1/8' })).toThrow(/host bits/);
     expect(() => checkPrefixEntry({ prefix: '2001:db8::/32', le: 129 })).toThrow(/32..128/);
     expect(() => checkPrefixEntry({ prefix: '10.0.0.0/8', ge: 8, le: 8 })).not.toThrow();
+  });
+});
+
+describe('compiled matcher agrees with a naive reference', () => {
+  // Seeded LCG: the same 20,000 cases every run.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const v4 = (len: number): string => normalizePrefix(`${rnd(4) + 10}.${rnd(4)}.${rnd(256)}.${rnd(256)}/${len}`);
+  const v6 = (len: number): string => normalizePrefix(`2001:db8:${rnd(4).toString(16)}:${rnd(3).toString(16)}::${rnd(65536).toString(16)}:${rnd(4).toString(16)}/${len}`);
+  const reference = (e: PrefixEntry, c: string): boolean => {
+    const entryLen = Number(e.prefix.split('/')[1]);
+    const candLen = Number(c.split('/')[1]);
+    const max = c.includes(':') ? 128 : 32;
+    const lo = e.ge ?? entryLen;
+    const hi = e.le ?? (e.ge !== undefined ? max : entryLen);
+    return prefixFamily(e.prefix) === prefixFamily(c) && candLen >= lo && candLen <= hi && prefixContains(e.prefix, c);
+  };
+
+  test('20,000 random entry/candidate pairs, IPv4 and IPv6', () => {
+    let hits = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const six = rnd(2) === 1;
+      const max = six ? 128 : 32;
+      const len = rnd(max + 1);
+      const e: PrefixEntry = { prefix: six ? v6(len) : v4(len) };
+      const mode = rnd(4);
+      if (mode & 1) e.ge = len + rnd(max - len + 1);
+      if (mode & 2) e.le = (e.ge ?? len) + rnd(max - (e.ge ?? len) + 1);
+      // candidates near the entry: same address bits, another length
+      const cand = rnd(3) === 0 ? (rnd(2) ? v6(rnd(129)) : v4(rnd(33))) : normalizePrefix(`${e.prefix.split('/')[0]}/${rnd(max + 1)}`);
+      const want = reference(e, cand);
+      if (want) hits++;
+      expect([e, cand, matches([e], cand)]).toEqual([e, cand, want]);
+    }
+    expect(hits).toBeGreaterThan(1000); // the cases exercise both outcomes
   });
 });
