@@ -157,6 +157,7 @@ function staticAttrs(o: Originate): string {
   for (const c of o.communities ?? []) parts.push(`bgp_community.add((${splitCommunity(c, 2).join(',')}));`);
   for (const c of o.largeCommunities ?? []) parts.push(`bgp_large_community.add((${splitCommunity(c, 3).join(',')}));`);
   if (o.med !== undefined) parts.push(`bgp_med = ${o.med};`);
+  for (const id of o.clusterList ?? []) parts.push(`bgp_cluster_list.add(${id});`);
   return parts.join(' ');
 }
 

@@ -139,6 +139,11 @@ export class Frr extends DaemonInstance implements BgpDaemon {
     await this.stop();
     await this.launch();
   }
+
+  /** Any vtysh commands against this bgpd, e.g. `show bgp ipv4 unicast 10.0.0.0/24 json`. */
+  async cli(...commands: string[]): Promise<string> {
+    return this.vtysh(...commands);
+  }
 }
 
 interface FrrPath {

@@ -37,6 +37,8 @@ export interface RouteAttrs {
   /** "4200000001:2:3" */
   largeCommunities?: string[];
   med?: number;
+  /** CLUSTER_LIST set on the route (BIRD only: `bgp_cluster_list.add(...)`), to test loop detection. */
+  clusterList?: string[];
 }
 
 export interface Originate extends RouteAttrs { prefix: string }
