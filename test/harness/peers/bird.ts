@@ -140,10 +140,13 @@ export class Bird extends DaemonInstance implements BgpDaemon {
     await this.proc?.exited;
   }
 
-  /** Starts again after crash(), with graceful restart recovery (`bird -R`), no longer originating `dropped`. */
-  async recover(dropped: string[] = []): Promise<void> {
+  /**
+   * Starts again after crash(), no longer originating `dropped`: by default with graceful restart
+   * recovery (`bird -R`: Restart State and Forwarding State bits set), or as a plain cold start.
+   */
+  async recover(dropped: string[] = [], opts: { recovery?: boolean } = {}): Promise<void> {
     for (const p of dropped) this.originated.delete(p);
-    await this.launch(true);
+    await this.launch(opts.recovery ?? true);
   }
 
   /** `birdc` with any arguments, e.g. `show route all` (the stale flag is only in its text). */

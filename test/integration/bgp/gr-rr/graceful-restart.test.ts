@@ -192,3 +192,54 @@ describe('BIRD restarts; podroute is the helper', () => {
     expect((await speaker.peer(THEM))?.state).toBe('Established');
   });
 });
+
+describe('BIRD restarts cold or not at all; podroute is the helper', () => {
+  let lab: Lab;
+  let bird: Bird;
+  let speaker: PodrouteSpeaker;
+  const RESTART = 5;
+
+  beforeAll(async () => {
+    lab = new Lab();
+    const [us, them] = await lab.pair(US, THEM);
+    bird = await Bird.start(them, {
+      asn: THEIR_ASN, routerId: THEM,
+      neighbors: [{ address: US, asn: OUR_ASN, gracefulRestart: RESTART }],
+      originate: THEIRS.map((prefix) => ({ prefix })),
+    });
+    speaker = await PodrouteSpeaker.start(us, {
+      asn: OUR_ASN, routerId: US, listen: { address: US },
+      peers: [{ address: THEM, asn: THEIR_ASN, holdTime: 9, connectRetryTime: 1 }], originate: OURS,
+    });
+  });
+  afterAll(async () => lab?.dispose());
+
+  const paths = async (prefix: string) => (await speaker.routes(prefix)).routes.filter((r) => r.prefix === prefix).flatMap((r) => r.paths);
+  const bothStale = async (): Promise<boolean> => {
+    const a = await paths(THEIRS[0]);
+    const b = await paths(THEIRS[1]);
+    return a.length === 1 && b.length === 1 && a[0].stale === true && b[0].stale === true;
+  };
+
+  test('back without the Forwarding State bit (cold start): the stale routes go at its OPEN, not at End-of-RIB', async () => {
+    await waitFor('podroute has BIRD\'s routes', async () => (await paths(THEIRS[0])).length === 1 && (await paths(THEIRS[1])).length === 1, { timeoutMs: 40_000 });
+    await bird.crash();
+    await waitFor('BIRD\'s routes kept as stale', bothStale, { timeoutMs: 10_000 });
+    await bird.recover([THEIRS[1]], { recovery: false });
+    try {
+      await waitFor('second prefix gone, first learned afresh', async () => {
+        const a = await paths(THEIRS[0]);
+        return a.length === 1 && a[0].stale === undefined && (await paths(THEIRS[1])).length === 0;
+      }, { timeoutMs: 30_000 });
+    } catch (err) { throw errWithLogs(err, ['podroute', speaker.logs()], ['bird', bird.logs()]); }
+    expect(speaker.logs()).toContain('graceful restart: peer back without forwarding state; stale routes removed');
+  });
+
+  test('not back within its restart time: the stale routes are removed', async () => {
+    await waitFor('podroute has BIRD\'s route', async () => (await paths(THEIRS[0])).length === 1 && (await paths(THEIRS[0]))[0].stale === undefined, { timeoutMs: 40_000 });
+    await bird.crash();
+    await waitFor('kept as stale', async () => (await paths(THEIRS[0]))[0]?.stale === true, { timeoutMs: 10_000 });
+    await waitFor('removed after BIRD\'s restart time', async () => (await paths(THEIRS[0])).length === 0, { timeoutMs: (RESTART + 20) * 1000 });
+    expect(speaker.logs()).toContain('graceful restart: peer did not return in its restart time; stale routes removed');
+  });
+});
