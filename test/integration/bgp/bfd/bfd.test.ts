@@ -12,8 +12,10 @@ import { BfdBird, BfdFrr, type BfdPeerSetup } from './daemons.js';
 
 jest.setTimeout(120_000);
 
-const US = '10.79.0.1';
-const THEM = '10.79.0.2';
+const US4 = '10.79.0.1';
+const THEM4 = '10.79.0.2';
+const US6 = 'fd79::1';
+const THEM6 = 'fd79::2';
 const OUR_ASN = 65000;
 const THEIR_ASN = 65001;
 const HOLD = 30;
@@ -25,7 +27,12 @@ beforeAll(() => {
   if (!existsSync('dist/src/cli/main.js')) throw new Error('BFD tests run the built CLI: `npm run build` first');
 });
 
-describe.each([['bird', BfdBird.start], ['frr', BfdFrr.start]] as const)('%s', (kind, start) => {
+describe.each([
+  ['bird', 'IPv4', BfdBird.start], ['frr', 'IPv4', BfdFrr.start], ['bird', 'IPv6', BfdBird.start], ['frr', 'IPv6', BfdFrr.start],
+] as const)('%s over %s', (kind, fam, start) => {
+  const US = fam === 'IPv4' ? US4 : US6;
+  const THEM = fam === 'IPv4' ? THEM4 : THEM6;
+  const iptables = fam === 'IPv4' ? 'iptables' : 'ip6tables';
   let lab: Lab;
   let us: Netns;
   let them: Netns;
@@ -35,18 +42,19 @@ describe.each([['bird', BfdBird.start], ['frr', BfdFrr.start]] as const)('%s', (
   const peer = async (): Promise<PeerStatus | undefined> => (await speaker.peers()).find((p) => p.address === THEM);
   const context = (): string => `\n--- podroute ---\n${speaker?.logs().slice(-4000)}\n--- ${kind} ---\n${daemon?.logs()}`;
   const cut = (op: '-A' | '-D') => Promise.all([
-    them.exec('iptables', [op, 'INPUT', '-s', US, '-j', 'DROP']),
-    them.exec('iptables', [op, 'OUTPUT', '-d', US, '-j', 'DROP']),
+    them.exec(iptables, [op, 'INPUT', '-s', US, '-j', 'DROP']),
+    them.exec(iptables, [op, 'OUTPUT', '-d', US, '-j', 'DROP']),
   ]);
 
   beforeAll(async () => {
     lab = new Lab();
-    [us, them] = await lab.pair(US, THEM);
-    const setup: BfdPeerSetup = { asn: THEIR_ASN, routerId: THEM, neighbor: US, neighborAsn: OUR_ASN, holdTime: HOLD, bfd: BFD };
+    [us, them] = await lab.pair(US4, THEM4, US6, THEM6);
+    const setup: BfdPeerSetup = { asn: THEIR_ASN, routerId: THEM4, local: THEM, neighbor: US, neighborAsn: OUR_ASN, holdTime: HOLD, bfd: BFD };
     daemon = await start(them, setup);
     // `bfd` passes through the harness to the YAML the speaker reads.
     const peers = [{ address: THEM, asn: THEIR_ASN, holdTime: HOLD, localAddress: US, connectRetryTime: 1, bfd: BFD }];
-    const cfg: PodrouteSpeakerConfig = { asn: OUR_ASN, routerId: US, listen: { address: US }, peers };
+    const families = [fam === 'IPv4' ? 'ipv4-unicast' : 'ipv6-unicast'];
+    const cfg: PodrouteSpeakerConfig = { asn: OUR_ASN, routerId: US4, listen: { address: US }, peers: peers.map((p) => ({ ...p, families })) };
     speaker = await PodrouteSpeaker.start(us, cfg);
   });
   afterAll(async () => {

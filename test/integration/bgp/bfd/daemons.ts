@@ -9,6 +9,8 @@ import { requireBinary, run, waitFor, type Netns, type NsProcess } from '../../.
 export interface BfdPeerSetup {
   asn: number;
   routerId: string;
+  /** The daemon's address on the session (IPv4 or IPv6). */
+  local: string;
   /** Our (podroute's) address and ASN. */
   neighbor: string;
   neighborAsn: number;
@@ -50,14 +52,14 @@ export class BfdBird extends Daemon {
       'protocol device { scan time 10; }',
       `protocol bfd { interface "*" { min rx interval ${c.bfd.minRx} ms; min tx interval ${c.bfd.minTx} ms; multiplier ${c.bfd.multiplier}; }; }`,
       'protocol bgp n0 {',
-      `  local ${c.routerId} as ${c.asn};`,
+      `  local ${c.local} as ${c.asn};`,
       `  neighbor ${c.neighbor} as ${c.neighborAsn};`,
       '  direct;',
       `  hold time ${c.holdTime};`,
       '  connect retry time 1;',
       '  error wait time 1, 5;',
       '  bfd on;',
-      '  ipv4 { import all; export none; };',
+      `  ${c.neighbor.includes(':') ? 'ipv6' : 'ipv4'} { import all; export none; };`,
       '}',
       '',
     ].join('\n'));
@@ -94,7 +96,7 @@ export class BfdFrr extends Daemon {
     writeFileSync(join(f.dir, 'bfdd.conf'), [
       'hostname b', `log file ${join(f.dir, 'bfdd.log')}`,
       'bfd',
-      ` peer ${c.neighbor} local-address ${c.routerId} interface eth0`,
+      ` peer ${c.neighbor} local-address ${c.local} interface eth0`,
       `  detect-multiplier ${c.bfd.multiplier}`, `  receive-interval ${c.bfd.minRx}`, `  transmit-interval ${c.bfd.minTx}`,
       ' exit', 'exit', '',
     ].join('\n'));
@@ -105,12 +107,12 @@ export class BfdFrr extends Daemon {
       ` neighbor ${c.neighbor} timers ${Math.floor(c.holdTime / 3)} ${c.holdTime}`,
       ` neighbor ${c.neighbor} timers connect 1`,
       ` neighbor ${c.neighbor} bfd`,
-      ' address-family ipv4 unicast', `  neighbor ${c.neighbor} activate`, ' exit-address-family', '',
+      ` address-family ${c.neighbor.includes(':') ? 'ipv6' : 'ipv4'} unicast`, `  neighbor ${c.neighbor} activate`, ' exit-address-family', '',
     ].join('\n'));
     f.procs.push(ns.spawn(`zebra-bfd-${counter}`, '/usr/lib/frr/zebra', [...common('zebra'), '-u', 'root', '-g', 'frrvty']));
     await waitFor('zebra socket', () => { f.assertRunning(); return run('test', ['-S', zsock]).then(() => true, () => false); }, { timeoutMs: 10_000, intervalMs: 100 });
     f.procs.push(ns.spawn(`bfdd-${counter}`, '/usr/lib/frr/bfdd', [...common('bfdd'), '-u', 'root', '-g', 'frrvty', '--bfdctl', join(f.dir, 'bfdd.sock')]));
-    f.procs.push(ns.spawn(`bgpd-bfd-${counter}`, '/usr/lib/frr/bgpd', [...common('bgpd'), '-n', '-S', '-p', '179', '-l', c.routerId]));
+    f.procs.push(ns.spawn(`bgpd-bfd-${counter}`, '/usr/lib/frr/bgpd', [...common('bgpd'), '-n', '-S', '-p', '179', '-l', c.local]));
     await waitFor('FRR bfdd and bgpd vty', async () => {
       f.assertRunning();
       return (await f.vtysh('bgpd', 'show bgp summary json')).includes('{') && (await f.vtysh('bfdd', 'show bfd peers json')).includes('[');
