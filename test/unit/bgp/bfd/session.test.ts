@@ -21,7 +21,6 @@ function pair(ta: BfdTimers = FAST, tb: BfdTimers = FAST, random = () => 0) {
   const sentA: Sent[] = [];
   const sentB: Sent[] = [];
   const states: { who: string; state: BfdState; prev: BfdState; diag: number; at: number }[] = [];
-  // eslint-disable-next-line prefer-const
   let a: BfdSession, b: BfdSession;
   a = new BfdSession(ta, { clock, random, localDiscriminator: 1, send: (pkt) => { const p = decode(pkt); sentA.push({ at: clock.now(), p }); if (link.up) b.receive(p); } });
   b = new BfdSession(tb, { clock, random, localDiscriminator: 2, send: (pkt) => { const p = decode(pkt); sentB.push({ at: clock.now(), p }); if (link.up) a.receive(p); } });
