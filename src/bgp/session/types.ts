@@ -64,7 +64,7 @@ export interface DownReason {
   subcode?: number;
   sentByUs: boolean;
   /**
-   * Set when the peer negotiated graceful restart (with forwarding families) and the session ended
+   * Set when the peer negotiated graceful restart (listing families) and the session ended
    * without a NOTIFICATION (TCP loss, or the peer reconnected): RFC 4724 says keep its routes,
    * marked stale, for its restart time instead of withdrawing them at once.
    */
