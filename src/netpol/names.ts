@@ -13,7 +13,7 @@ export function isNetpolSet(name: string): boolean {
 
 /** Netpol's own chains: the two entry chains and the per-pod chains. */
 export function isNetpolChain(name: string): boolean {
-  return name === FORWARD_CHAIN || name === OUTPUT_CHAIN || /^PODROUTE-[IE]-[a-z2-7]{16}$/.test(name);
+  return name === FORWARD_CHAIN || name === OUTPUT_CHAIN || name === READY_SRC_CHAIN || name === READY_DST_CHAIN || /^PODROUTE-[IE]-[a-z2-7]{16}$/.test(name);
 }
 
 /** The chain FORWARD jumps to; dispatches pod traffic to the per-pod chains. */

@@ -303,12 +303,18 @@ test('full resync repairs drift (a flushed chain, a removed set member, a delete
   const chain = /-A PODROUTE-FW -d 10\.77\.0\.10\/32 -j (\S+)/.exec(listing)![1];
   await topo.exec(topo.node, ['iptables-nft', '-F', chain]);
   await check([['za', 'xa', 'tcp', 80, true]]);
-  await topo.exec(topo.node, ['iptables-nft', '-N', 'PODROUTE-STRAY']);
-  await topo.exec(topo.node, ['ipset', 'create', 'podroute-stray', 'hash:ip']);
+  // Strays in netpol's own name shapes are repaired away; a sibling controller's set (the pod SNAT
+  // set) has the podroute- prefix too and must survive netpol's drift repair.
+  await topo.exec(topo.node, ['iptables-nft', '-N', 'PODROUTE-I-strayaaaaaaaaaaa']);
+  await topo.exec(topo.node, ['ipset', 'create', 'podroute-strayaaaaaaaaaaa', 'hash:ip']);
+  await topo.exec(topo.node, ['ipset', 'create', 'podroute-cluster-v4', 'hash:net', '-exist']);
   await ctl.resync();
-  expect(await topo.exec(topo.node, ['ipset', 'list', '-n'])).not.toContain('podroute-stray');
+  const sets = await topo.exec(topo.node, ['ipset', 'list', '-n']);
+  expect(sets).not.toContain('podroute-strayaaaaaaaaaaa');
+  expect(sets).toContain('podroute-cluster-v4');
+  await topo.exec(topo.node, ['ipset', 'destroy', 'podroute-cluster-v4']);
   await check([['ya', 'xa', 'tcp', 80, true], ['za', 'xa', 'tcp', 80, false]]);
-  expect(await topo.exec(topo.node, ['iptables-nft', '-S'])).not.toContain('PODROUTE-STRAY');
+  expect(await topo.exec(topo.node, ['iptables-nft', '-S'])).not.toContain('PODROUTE-I-strayaaaaaaaaaaa');
   expect((await topo.exec(topo.node, ['iptables-nft', '-S', 'FORWARD'])).match(/PODROUTE-FW/g)).toHaveLength(1);
   expect(ctl.status().fullSyncs).toBeGreaterThanOrEqual(3);
 }, T);
