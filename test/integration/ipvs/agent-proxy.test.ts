@@ -24,6 +24,7 @@ const expected = [
   'the Service leaves the file: its IPVS service and VIP go, the foreign one stays',
   'SIGTERM: the agent exits 0; its IPVS services keep answering while it is away; the foreign one stays',
   'restart: the new agent adopts what the old one made (ownership file) and removes a Service deleted meanwhile',
+  'podroute cleanup removes the IPVS services, VIPs and chains the agent made, and leaves the foreign service',
 ];
 
 describe('the agent runs the service proxy (VM)', () => {

@@ -213,6 +213,22 @@ await check('restart: the new agent adopts what the old one made (ownership file
   await until('agent exit', async () => agentExit !== undefined, 20_000);
 });
 
+await check('podroute cleanup removes the IPVS services, VIPs and chains the agent made, and leaves the foreign service', async () => {
+  writeCluster([node, service, slice([pods[0].ip, pods[2].ip])]);
+  agent = startAgent();
+  await ready();
+  await until('10.96.0.10 back in IPVS', async () => /10\.96\.0\.10:80/.test(sh('ip netns exec node ipvsadm -Ln')));
+  agent.kill('SIGTERM');
+  await until('agent exit', async () => agentExit !== undefined, 20_000);
+  assert(/10\.96\.0\.10:80/.test(sh('ip netns exec node ipvsadm -Ln')), 'the service outlives the agent');
+  const out = sh(`ip netns exec node ${process.execPath} ${join(repo, 'bin/podroute.js')} cleanup --cni-conf-dir '' --ipvs-ownership-file ${ownFile} 2>&1`);
+  assert(!/10\.96\.0\.10:80/.test(sh('ip netns exec node ipvsadm -Ln')), `our IPVS service is still there after cleanup:\n${out}`);
+  assertEq(foreign(), foreignBefore, 'foreign service');
+  assert(!sh('ip -n node -br link').includes('podroute-vip'), 'podroute-vip still there');
+  assert(!/PODROUTE-/.test(sh('ip netns exec node iptables-save')), 'PODROUTE chains still there');
+  return out.trim().split('\n').slice(-3).join(' | ');
+});
+
 for (const s of servers) s.kill();
 if (agentExit === undefined) agent.kill('SIGKILL');
 finish();
