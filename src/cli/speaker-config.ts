@@ -32,7 +32,7 @@ const PEER_KEYS = [
   'address', 'asn', 'port', 'passive', 'holdTime', 'keepaliveTime', 'connectRetryTime', 'localAddress',
   'nextHop4', 'nextHop6', 'families', 'description', 'nextHopSelf', 'rrClient', 'localAsn',
   'password', 'ttlSecurity', 'ebgpMultihop', 'maxPrefixes', 'maxPrefixAction', 'maxPrefixRestartSeconds', 'bfd',
-  'importPolicy', 'exportPolicy',
+  'importPolicy', 'exportPolicy', 'addPath', 'addPathSendMode', 'addPathSendMax',
 ] as const;
 const FAMILIES: Family[] = ['ipv4-unicast', 'ipv6-unicast'];
 
@@ -131,6 +131,7 @@ function parsePeer(v: unknown, path: string): PeerConfig {
     rrClient: optBool(o, 'rrClient', path),
     localAsn: o.localAsn === undefined ? undefined : parseAsn(o.localAsn, join(path, 'localAsn')),
     bfd: parseBfd(o.bfd, join(path, 'bfd')),
+    ...parseAddPath(o, path),
     ...parsePeerSecurity(o, path),
   };
   // Drop undefined keys so configs compare and print cleanly.
@@ -152,6 +153,40 @@ function parseBfd(v: unknown, path: string): BfdPeerConfig | undefined {
   const bad = bfdConfigProblem(c);
   if (bad) throw new ConfigError(join(path, bad.key), bad.problem);
   return c;
+}
+
+/**
+ * ADD-PATH (RFC 7911): `addPath: { ipv4-unicast: { send: true, receive: true }, … }` (a family
+ * may also be just `true`: both), `addPathSendMode: all | ecmp`, `addPathSendMax: N`.
+ */
+function parseAddPath(o: Record<string, unknown>, path: string): Partial<PeerConfig> {
+  const out: Partial<PeerConfig> = {};
+  if (o.addPath !== undefined && o.addPath !== null) {
+    const ap = expectObj(o.addPath, join(path, 'addPath'));
+    onlyKeys(ap, join(path, 'addPath'), FAMILIES);
+    const fams: NonNullable<PeerConfig['addPath']> = {};
+    for (const f of FAMILIES) {
+      const v = ap[f];
+      const fpath = join(join(path, 'addPath'), f);
+      if (v === undefined || v === null || v === false) continue;
+      if (v === true) {
+        fams[f] = { send: true, receive: true };
+        continue;
+      }
+      const fo = expectObj(v, fpath);
+      onlyKeys(fo, fpath, ['send', 'receive']);
+      fams[f] = { send: optBool(fo, 'send', fpath) ?? false, receive: optBool(fo, 'receive', fpath) ?? false };
+    }
+    if (Object.keys(fams).length > 0) out.addPath = fams;
+  }
+  const mode = o.addPathSendMode;
+  if (mode !== undefined && mode !== 'all' && mode !== 'ecmp') {
+    throw new ConfigError(join(path, 'addPathSendMode'), "must be 'all' or 'ecmp'");
+  }
+  if (mode !== undefined) out.addPathSendMode = mode;
+  const max = optInt(o, 'addPathSendMax', path, 1, 65535);
+  if (max !== undefined) out.addPathSendMax = max;
+  return out;
 }
 
 /** The security keys of one peer: TCP MD5, GTSM / multihop TTL, maximum prefixes. */

@@ -13,11 +13,13 @@
 import type { Family, PathAttributes } from '../wire/index.js';
 import type { AttrCache } from './attr-cache.js';
 import { exportAttrs, type ExportContext } from './export-rules.js';
+import type { PathIdAllocator } from './path-ids.js';
 import type { ExportFilter, PeerInfo, RibPath } from './types.js';
 
+/** `pathIds` (ADD-PATH send): one id per prefix; absent, the peer gets one path per prefix. */
 export type OutboundBatch =
-  | { kind: 'withdraw'; family: Family; prefixes: string[] }
-  | { kind: 'announce'; family: Family; attrs: PathAttributes; prefixes: string[] }
+  | { kind: 'withdraw'; family: Family; prefixes: string[]; pathIds?: number[] }
+  | { kind: 'announce'; family: Family; attrs: PathAttributes; prefixes: string[]; pathIds?: number[] }
   | { kind: 'eor'; family: Family };
 
 /** The part of a Loc-RIB entry the Adj-RIB-Out reads. `paths` empty: the prefix is gone. */
@@ -25,6 +27,8 @@ export interface OutboundSource {
   prefix: string;
   family: Family;
   paths: readonly RibPath[];
+  /** The ECMP set (ADD-PATH send in 'ecmp' mode). */
+  multipath: readonly RibPath[];
   /** Per peer slot: the attributes that peer has for this prefix (undefined: nothing). */
   out: (PathAttributes | undefined)[] | null;
 }
@@ -38,7 +42,28 @@ export class BatchBuilder {
   private lastFamily: Family | null = null;
   private lastAttrs: PathAttributes | null = null;
   private lastList: string[] = [];
+  // ADD-PATH: prefixes with path ids, kept apart so the one-path case stays as it is.
+  private readonly idWithdrawals = new Map<Family, { prefixes: string[]; pathIds: number[] }>();
+  private readonly idGroups = new Map<Family, Map<PathAttributes, { prefixes: string[]; pathIds: number[] }>>();
   count = 0;
+
+  withdrawPath(family: Family, prefix: string, pathId: number): void {
+    let list = this.idWithdrawals.get(family);
+    if (!list) this.idWithdrawals.set(family, (list = { prefixes: [], pathIds: [] }));
+    list.prefixes.push(prefix);
+    list.pathIds.push(pathId);
+    this.count++;
+  }
+
+  announcePath(family: Family, attrs: PathAttributes, prefix: string, pathId: number): void {
+    let byAttrs = this.idGroups.get(family);
+    if (!byAttrs) this.idGroups.set(family, (byAttrs = new Map()));
+    let list = byAttrs.get(attrs);
+    if (!list) byAttrs.set(attrs, (list = { prefixes: [], pathIds: [] }));
+    list.prefixes.push(prefix);
+    list.pathIds.push(pathId);
+    this.count++;
+  }
 
   withdraw(family: Family, prefix: string): void {
     let list = this.withdrawals.get(family);
@@ -70,12 +95,18 @@ export class BatchBuilder {
   flush(): OutboundBatch[] {
     const out: OutboundBatch[] = [];
     for (const [family, prefixes] of this.withdrawals) out.push({ kind: 'withdraw', family, prefixes });
+    for (const [family, l] of this.idWithdrawals) out.push({ kind: 'withdraw', family, prefixes: l.prefixes, pathIds: l.pathIds });
     for (const [family, byAttrs] of this.groups) {
       for (const [attrs, prefixes] of byAttrs) out.push({ kind: 'announce', family, attrs, prefixes });
+    }
+    for (const [family, byAttrs] of this.idGroups) {
+      for (const [attrs, l] of byAttrs) out.push({ kind: 'announce', family, attrs, prefixes: l.prefixes, pathIds: l.pathIds });
     }
     for (const family of this.eors) out.push({ kind: 'eor', family });
     this.withdrawals.clear();
     this.groups.clear();
+    this.idWithdrawals.clear();
+    this.idGroups.clear();
     this.eors.length = 0;
     this.count = 0;
     this.lastFamily = null;
@@ -96,9 +127,21 @@ export function withSlot(out: (PathAttributes | undefined)[] | null, slot: numbe
   return grown;
 }
 
+/** ADD-PATH send for a peer: the families it was negotiated for, and the shared id allocator. */
+export interface AddPathSend {
+  families: ReadonlySet<Family>;
+  ids: PathIdAllocator;
+}
+
 export class AdjRibOut {
-  /** Prefixes the peer has from us. */
+  /** Prefixes the peer has from us (with ADD-PATH: paths, one per prefix and path id). */
   advertised = 0;
+  /**
+   * ADD-PATH families only: per prefix, path id → the attributes the peer has under that id. A
+   * table of its own (not the entry's slot) since a prefix has several; keyed by prefix, so an
+   * entry removed and made again diffs against what the peer really has.
+   */
+  private readonly sent = new Map<string, Map<number, PathAttributes>>();
   private cache = new Map<PathAttributes, Map<string, PathAttributes | null>>();
   // Consecutive prefixes nearly always share one path object (one UPDATE's worth): remember the last.
   private memoPath: RibPath | null = null;
@@ -116,6 +159,7 @@ export class AdjRibOut {
     private readonly ctx: ExportContext,
     private readonly interner: AttrCache,
     private readonly filter?: ExportFilter,
+    private readonly addPath?: AddPathSend,
   ) {}
 
   /** Forget computed outbound attributes (peer configuration or a source peer changed). */
@@ -168,6 +212,7 @@ export class AdjRibOut {
 
   /** Diff one entry against what the peer has; record the change in `into`. `resend`: announce even if unchanged. */
   collect(src: OutboundSource, into: BatchBuilder, resend = false): void {
+    if (this.addPath !== undefined && this.addPath.families.has(src.family)) return this.collectPaths(src, into, resend);
     const want = this.desired(src);
     const out = src.out;
     const had = out === null ? undefined : out[this.slot];
@@ -186,5 +231,68 @@ export class AdjRibOut {
       if (had === undefined) this.advertised++;
       into.announce(src.family, want, src.prefix);
     }
+  }
+
+  /** The attributes this peer should have for one path (export rules, then the export filter), or null. */
+  private pathAttrs(path: RibPath, prefix: string, family: Family): PathAttributes | null {
+    const out = this.compute(path, family);
+    if (out === null || this.filter === undefined) return out;
+    const filtered = this.filter(this.peer, prefix, path, out);
+    return filtered === null || filtered === out ? filtered : this.interner.internByContent(filtered);
+  }
+
+  /**
+   * What the peer should have for this entry with ADD-PATH send: path id → attributes, for every
+   * eligible path (or the ECMP set) that the export rules let through, best first, at most
+   * addPathSendMax of them; null for none.
+   */
+  desiredPaths(src: OutboundSource): Map<number, PathAttributes> | null {
+    const { addPath } = this;
+    if (addPath === undefined) return null;
+    const paths = src.paths;
+    // Called even when the family is not sent: that is what lets a gone entry give its ids back.
+    const ids = addPath.ids.ids(src, paths);
+    if (paths.length === 0 || !this.families.has(src.family)) return null;
+    const ecmp = this.peer.addPathSendMode === 'ecmp';
+    const max = this.peer.addPathSendMax ?? Infinity;
+    let want: Map<number, PathAttributes> | null = null;
+    for (let i = 0; i < paths.length && (want === null || want.size < max); i++) {
+      const p = paths[i];
+      if (ecmp && !src.multipath.includes(p)) continue;
+      const a = this.pathAttrs(p, src.prefix, src.family);
+      if (a === null) continue;
+      (want ??= new Map()).set(ids[i], a);
+    }
+    return want;
+  }
+
+  /** ADD-PATH diff: withdraw ids the peer should no longer have, announce new or changed ones. */
+  private collectPaths(src: OutboundSource, into: BatchBuilder, resend: boolean): void {
+    const want = this.desiredPaths(src);
+    const { prefix, family } = src;
+    const had = this.sent.get(prefix);
+    if (had !== undefined) {
+      for (const id of had.keys()) {
+        if (want === null || !want.has(id)) {
+          into.withdrawPath(family, prefix, id);
+          this.advertised--;
+        }
+      }
+    }
+    if (want === null) {
+      if (had !== undefined) this.sent.delete(prefix);
+      return;
+    }
+    for (const [id, a] of want) {
+      const h = had?.get(id);
+      if (h === undefined) this.advertised++;
+      if (h !== a || resend) into.announcePath(family, a, prefix, id);
+    }
+    this.sent.set(prefix, want);
+  }
+
+  /** ADD-PATH families: what the peer has from us, [prefix, attributes, path id]. */
+  *sentPaths(): IterableIterator<[string, PathAttributes, number]> {
+    for (const [prefix, byId] of this.sent) for (const [id, a] of byId) yield [prefix, a, id];
   }
 }

@@ -34,6 +34,7 @@ import { comparePair, multipathEqual, multipathSet, rankPaths, type DecisionCont
 import type { ExportContext } from './export-rules.js';
 import { newEntry, NO_PATHS, setEntryPaths, type LocEntry } from './loc-entry.js';
 import { loopReason, type LoopContext } from './loop-check.js';
+import { PathIdAllocator } from './path-ids.js';
 import { PrefixTable } from './prefix-table.js';
 import { Path, samePathList } from './rib-path.js';
 import type {
@@ -127,6 +128,8 @@ export class Rib {
   /** Slots in entries' `out` arrays: index = slot, true = taken by an established peer. */
   private readonly slots: boolean[] = [];
   private readonly builder = new BatchBuilder();
+  /** ADD-PATH send: path ids per (prefix, source path), shared by every peer we send several paths to. */
+  private readonly pathIds = new PathIdAllocator();
 
   constructor(opts: RibInit) {
     this.localAsn = opts.localAsn;
@@ -192,7 +195,10 @@ export class Rib {
     let slot = this.slots.indexOf(false);
     if (slot < 0) slot = this.slots.length;
     this.slots[slot] = true;
-    const adjOut = new AdjRibOut(slot, st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter);
+    // ADD-PATH send only where negotiated (we offered send and the peer can receive).
+    const addPathFamilies = new Set(s.families.filter((f) => s.codec.addPathSend.has(f)));
+    const addPath = addPathFamilies.size > 0 ? { families: addPathFamilies, ids: this.pathIds } : undefined;
+    const adjOut = new AdjRibOut(slot, st.info, new Set(s.families), (src) => this.peers.get(src)?.info, this.exportCtx, this.attrCache, this.exportFilter, addPath);
     const cursor = this.journalBase + this.journal.length;
     st.out = { adjOut, codec: s.codec, dump: this.loc.valuesSnapshot().values(), eorPending: [...s.families], resend: false, cursor, batches: [], encoded: [] };
     this.outPeers++;
@@ -644,15 +650,30 @@ export class Rib {
     for (const [key, path] of st.rejected) yield { prefix: prefixOfKey(key), path };
   }
 
-  /** What we advertise to the peer now: [prefix, attributes] (nothing when not established). */
+  /**
+   * What we advertise to the peer now: [prefix, attributes] (nothing when not established). For
+   * ADD-PATH send families only the best advertised path per prefix; adjRibOutPaths has them all.
+   */
   *adjRibOut(peerId: string): IterableIterator<[string, PathAttributes]> {
+    let last: string | undefined;
+    for (const [prefix, a, id] of this.adjRibOutPaths(peerId)) {
+      // A prefix's ADD-PATH paths come together, best first.
+      if (id !== undefined && prefix === last) continue;
+      last = prefix;
+      yield [prefix, a];
+    }
+  }
+
+  /** Like adjRibOut, one item per advertised path: [prefix, attributes, ADD-PATH id (undefined: none)]. */
+  *adjRibOutPaths(peerId: string): IterableIterator<[string, PathAttributes, number | undefined]> {
     const out = this.peers.get(peerId)?.out;
     if (!out) return;
     const slot = out.adjOut.slot;
     for (const e of this.loc.valuesSnapshot()) {
       const a = e.out?.[slot];
-      if (a !== undefined) yield [e.prefix, a];
+      if (a !== undefined) yield [e.prefix, a, undefined];
     }
+    yield* out.adjOut.sentPaths();
   }
 
   /** The peer's accepted paths per family (what maximum-prefix limits count). */

@@ -18,6 +18,13 @@ export interface PeerInfo {
   /** The peer is a route-reflector client of ours (RFC 4456). */
   rrClient?: boolean;
   nextHopSelf?: boolean;
+  /**
+   * ADD-PATH send (RFC 7911), for the families where it was negotiated: which paths go out.
+   * 'all' (default): every eligible path; 'ecmp': the multipath set only.
+   */
+  addPathSendMode?: 'all' | 'ecmp';
+  /** ADD-PATH send: at most this many paths per prefix, best first (default: no limit). */
+  addPathSendMax?: number;
 }
 
 /** Why a received path is kept in Adj-RIB-In but not eligible for the decision process. */

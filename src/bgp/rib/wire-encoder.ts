@@ -1,5 +1,6 @@
-// The default UpdateEncoder: the wire codec's packers. We advertise one path per prefix (the
-// best), so where ADD-PATH send was negotiated every prefix goes out with path id 1.
+// The default UpdateEncoder: the wire codec's packers. Batches for an ADD-PATH send family carry
+// their path ids (see adj-rib-out.ts); a batch without ids where ADD-PATH send is negotiated (a
+// custom caller) goes out with path id 1.
 
 import { encodeEndOfRib, packUpdates, packWithdrawals, type CodecContext } from '../wire/index.js';
 import type { OutboundBatch } from './adj-rib-out.js';
@@ -7,8 +8,9 @@ import type { UpdateEncoder } from './update-encoder.js';
 
 const ONE_PATH_ID = 1;
 
-function pathIdsFor(ctx: CodecContext, batch: OutboundBatch & { prefixes: string[] }): number[] | undefined {
-  return ctx.addPathSend.has(batch.family) ? new Array<number>(batch.prefixes.length).fill(ONE_PATH_ID) : undefined;
+function pathIdsFor(ctx: CodecContext, batch: Exclude<OutboundBatch, { kind: 'eor' }>): number[] | undefined {
+  if (!ctx.addPathSend.has(batch.family)) return undefined;
+  return batch.pathIds ?? new Array<number>(batch.prefixes.length).fill(ONE_PATH_ID);
 }
 
 export const wireEncoder: UpdateEncoder = {

@@ -35,6 +35,15 @@ export interface PeerConfig {
   maxPrefixAction?: MaxPrefixAction;
   /** After a max-prefix Cease, start the session again after this many seconds (unset: stay down). */
   maxPrefixRestartSeconds?: number;
+  /**
+   * ADD-PATH (RFC 7911) per family: offer to send several paths per prefix and/or to receive
+   * them. We send several only where the peer said it can receive (negotiated per session).
+   */
+  addPath?: Partial<Record<Family, { send: boolean; receive: boolean }>>;
+  /** ADD-PATH send: 'all' (default) every eligible path, 'ecmp' the multipath set only. */
+  addPathSendMode?: 'all' | 'ecmp';
+  /** ADD-PATH send: at most this many paths per prefix, best first (default: no limit). */
+  addPathSendMax?: number;
   /** BFD (RFC 5880/5881 single hop) toward this peer; its Down after Up closes the BGP session at once. */
   bfd?: BfdPeerConfig;
 }

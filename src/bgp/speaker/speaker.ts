@@ -360,6 +360,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       password: pc.password,
       ttlSecurity: pc.ttlSecurity,
       ebgpMultihop: pc.ebgpMultihop,
+      addPath: pc.addPath,
     };
   }
 
@@ -424,6 +425,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       localAddress6: pc.nextHop6 ?? (local && isIP(local) === 6 ? local : undefined),
       rrClient: pc.rrClient,
       nextHopSelf: pc.nextHopSelf,
+      addPathSendMode: pc.addPathSendMode,
+      addPathSendMax: pc.addPathSendMax,
     };
   }
 
