@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { keepalive, MSG, open } from '../bgp-receive/encoder.js';
 import { now } from '../bgp-receive/injector.js';
 
-export interface ClusterOptions { hub: string; addresses: string[]; asn: number; holdTime: number; keepalive: number; deadlineS: number }
+export interface ClusterOptions { hub: string; addresses: string[]; asn: number; holdTime: number; keepalive: number; deadlineS: number; spreadMs: number }
 
 const MAX_CONNECTS = 20;
 
@@ -109,7 +109,9 @@ function speaker(i: number, local: string, o: ClusterOptions): void {
 
 export function runCluster(o: ClusterOptions): void {
   report('start', { peers: o.addresses.length });
-  o.addresses.forEach((a, i) => speaker(i, a, o));
+  // spreadMs 0: every peer connects at once (the worst case: the hub just restarted); otherwise
+  // peer i starts at i/N of the spread, as nodes joining one after another would.
+  o.addresses.forEach((a, i) => { if (o.spreadMs > 0) setTimeout(() => speaker(i, a, o), (i * o.spreadMs) / o.addresses.length); else speaker(i, a, o); });
   // Bounded: the parent normally stops us long before this.
   setTimeout(() => { report('deadline'); process.exit(0); }, o.deadlineS * 1000);
 }

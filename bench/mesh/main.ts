@@ -1,5 +1,6 @@
 // Mesh benchmark: one hub speaker with N iBGP peers (a simulated cluster), side by side with BIRD.
-// usage: node dist/bench/mesh/main.js [--peers 500] [--idle-seconds 30] [--hubs podroute,bird] [--json out.json]
+// usage: node dist/bench/mesh/main.js [--peers 500] [--idle-seconds 30] [--hubs podroute,bird] [--connect-spread 0] [--json out.json]
+// --connect-spread S: the peers start connecting over S seconds instead of all at once.
 // Per hub, in fresh namespaces: time until all N sessions are Established, the hub's CPU while idle
 // and its RSS, then the hub's podCIDR changes (old /24 withdrawn, new /24 announced) and the time
 // until every peer has seen both, as p50/p99/max across peers.
@@ -10,21 +11,23 @@ import { now } from '../bgp-receive/injector.js';
 import { HUB, HUBS, TIMERS, type HubHandle } from './hubs.js';
 import type { ClusterOptions } from './cluster.js';
 
-interface Args { peers: number; idleSeconds: number; hubs: string[]; json?: string }
+interface Args { peers: number; idleSeconds: number; hubs: string[]; spreadSeconds: number; json?: string }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { peers: 500, idleSeconds: 30, hubs: ['podroute', 'bird'] };
+  const a: Args = { peers: 500, idleSeconds: 30, hubs: ['podroute', 'bird'], spreadSeconds: 0 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
       case '--peers': a.peers = Number(v); i++; break;
       case '--idle-seconds': a.idleSeconds = Number(v); i++; break;
       case '--hubs': a.hubs = v.split(','); i++; break;
+      case '--connect-spread': a.spreadSeconds = Number(v); i++; break;
       case '--json': a.json = v; i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   if (!Number.isInteger(a.peers) || a.peers < 1 || a.peers > 250 * 250) throw new Error('--peers is 1..62500');
+  if (!(a.spreadSeconds >= 0 && a.spreadSeconds <= 60)) throw new Error('--connect-spread is 0..60 seconds');
   if (!(a.idleSeconds >= 1 && a.idleSeconds <= 600)) throw new Error('--idle-seconds is 1..600');
   for (const h of a.hubs) if (!HUBS[h]) throw new Error(`unknown hub ${h} (known: ${Object.keys(HUBS).join(', ')})`);
   return a;
@@ -45,7 +48,7 @@ interface Result {
   changeMs: { p50: number; p99: number; max: number }; sessionDrops: number;
 }
 
-interface Ev { e: string; t: number; i?: number; p?: string; established?: boolean }
+interface Ev { e: string; t: number; i?: number; p?: string; established?: boolean; code?: number; subcode?: number }
 
 /** The cluster's JSON lines, read incrementally from its stdout file. */
 class Events {
@@ -74,7 +77,7 @@ function rss(pid: number): { now: number; peak: number } {
   return { now: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-async function runHub(name: string, n: number, idleSeconds: number): Promise<Result> {
+async function runHub(name: string, n: number, idleSeconds: number, spreadSeconds: number): Promise<Result> {
   const lab = new Lab('mesh');
   let handle: HubHandle | undefined;
   try {
@@ -82,7 +85,7 @@ async function runHub(name: string, n: number, idleSeconds: number): Promise<Res
     const addrs = Array.from({ length: n }, (_, i) => peerAddress(i));
     await lab.runWithInput('ip', ['-n', clusterNs.name, '-batch', '-'], addrs.slice(1).map((a) => `addr add ${a}/16 dev eth0\n`).join(''));
     const h = handle = await HUBS[name].start(lab, hubNs, addrs, OLD_PREFIX);
-    const opts: ClusterOptions = { hub: HUB.address, addresses: addrs, asn: HUB.asn, holdTime: TIMERS.holdTime, keepalive: TIMERS.keepalive, deadlineS: 600 + idleSeconds };
+    const opts: ClusterOptions = { hub: HUB.address, addresses: addrs, asn: HUB.asn, holdTime: TIMERS.holdTime, keepalive: TIMERS.keepalive, deadlineS: 600 + idleSeconds, spreadMs: spreadSeconds * 1000 };
     const cluster = clusterNs.spawn('cluster', process.execPath, [CLUSTER_MAIN, JSON.stringify(opts)]);
     const ev = new Events(cluster.stdoutPath);
     const alive = (): void => {
@@ -135,7 +138,15 @@ async function runHub(name: string, n: number, idleSeconds: number): Promise<Res
     }
     const lat = addrs.map((_, i) => Math.max(gotNew.get(i)!, lostOld.get(i)!) - tc).sort((x, y) => x - y);
     const changeMs = { p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: lat[lat.length - 1] };
-    const sessionDrops = ev.all.filter((e) => e.e === 'down' || e.e === 'notification').length;
+    const sessionDrops = ev.all.filter((e) => e.e === 'down').length;
+    const reasons = new Map<string, number>();
+    for (const e of ev.all) {
+      if (e.e === 'notification' || e.e === 'gaveup') {
+        const k = e.e === 'gaveup' ? 'gave up' : `${e.code}/${e.subcode}`;
+        reasons.set(k, (reasons.get(k) ?? 0) + 1);
+      }
+    }
+    if (reasons.size) console.log(`${name}: NOTIFICATIONs received (code/subcode: count): ${[...reasons].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
     console.log(`${name}: podCIDR change reached all ${n} peers: p50 ${changeMs.p50.toFixed(1)} ms, p99 ${changeMs.p99.toFixed(1)} ms, max ${changeMs.max.toFixed(1)} ms; session drops ${sessionDrops}`);
     return { hub: name, peers: n, establishS, idleCpuPct, rssBytes: mem.now, peakRssBytes: mem.peak, changeMs, sessionDrops };
   } finally {
@@ -158,13 +169,13 @@ async function main(): Promise<void> {
     if (why) { console.log(`${name}: ${why}`); continue; }
     const budget = ESTABLISH_TIMEOUT_MS + CONVERGE_TIMEOUT_MS + (args.idleSeconds * 1000) + SETTLE_MS + 90_000;
     try {
-      results.push(await withDeadline(runHub(name, args.peers, args.idleSeconds), budget, name));
+      results.push(await withDeadline(runHub(name, args.peers, args.idleSeconds, args.spreadSeconds), budget, name));
     } catch (e) {
       console.log(`${name}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  console.log(`\nmesh: one hub, ${args.peers} iBGP peers (AS ${HUB.asn}, hold ${TIMERS.holdTime} s, keepalive ${TIMERS.keepalive} s), idle ${args.idleSeconds} s\n`);
+  console.log(`\nmesh: one hub, ${args.peers} iBGP peers (AS ${HUB.asn}, hold ${TIMERS.holdTime} s, keepalive ${TIMERS.keepalive} s), idle ${args.idleSeconds} s, connects spread over ${args.spreadSeconds} s\n`);
   console.log('| hub | all Established | idle CPU | RSS (peak) | podCIDR change p50 | p99 | max | session drops |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
