@@ -64,7 +64,9 @@ export function decodeCapabilities(b: Uint8Array, start: number, end: number, ca
         const families = caps.addPath?.families ?? [];
         for (let o = 0; o < len; o += 4) {
           const sr = b[v + o + 3];
-          if (sr < 1 || sr > 3) malformed('ADD-PATH (send/receive value ' + sr + ')', len);
+          if (sr > 3) malformed('ADD-PATH (send/receive value ' + sr + ')', len);
+          // 0 (neither): FRR sends it for a family with `disable-addpath-rx` and no addpath-tx.
+          if (sr === 0) continue;
           families.push({ afi: u16(o), safi: b[v + o + 2], receive: (sr & 1) !== 0, send: (sr & 2) !== 0 });
         }
         caps.addPath = { families };

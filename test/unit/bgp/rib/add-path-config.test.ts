@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { parseSpeakerConfig } from '../../../../src/cli/speaker-config.js';
 import { buildOpen, negotiate } from '../../../../src/bgp/session/open.js';
 import type { SessionConfig } from '../../../../src/bgp/session/types.js';
+import { decodeCapabilities, emptyCapabilities } from '../../../../src/bgp/wire/capabilities.js';
 
 const base = (peer: string): string => `asn: 65000\nrouterId: 10.0.0.1\npeers:\n  - address: 10.0.0.2\n    asn: 65000\n${peer}`;
 
@@ -41,5 +42,16 @@ describe('negotiation: we send several paths only if the peer can receive them',
     expect([...both.codec.addPathReceive]).toEqual([]);
     const none = negotiate(cfg({ 'ipv4-unicast': { send: true, receive: true } }), ours, peerOpen(undefined), ends);
     expect(none.codec.addPathSend.size).toBe(0);
+  });
+});
+
+describe('ADD-PATH capability from the peer', () => {
+  test('send/receive value 0 (FRR with disable-addpath-rx) is "neither", not malformed; 4+ still is', () => {
+    const caps = emptyCapabilities();
+    const b = Buffer.from('450800010100000201 03'.replace(/ /g, ''), 'hex'); // ipv4/unicast 0, ipv6/unicast 3
+    decodeCapabilities(b, 0, b.length, caps);
+    expect(caps.addPath?.families).toEqual([{ afi: 2, safi: 1, send: true, receive: true }]);
+    const bad = Buffer.from('4504000101' + '04', 'hex');
+    expect(() => decodeCapabilities(bad, 0, bad.length, emptyCapabilities())).toThrow(/ADD-PATH/);
   });
 });
