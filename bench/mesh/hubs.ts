@@ -1,7 +1,8 @@
 // The hubs under test: one speaker in the hub namespace (AS 64512, HUB address) with N passive iBGP
 // peers (the cluster's addresses), originating one /24 (the node's podCIDR). `change` rewrites the
 // config so the old prefix is replaced by a new one and returns the wall-clock ms at which the
-// hub was told (SIGHUP for podroute, `configure` on BIRD's control socket); the file is written before.
+// hub was told (SIGHUP for podroute, `configure` on BIRD's control socket, `gobgp global rib add`
+// then `del` for GoBGP, which has no static routes in its config); a config file is written before.
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -9,6 +10,7 @@ import { waitFor, type Lab, type Netns } from '../../test/harness/netns.js';
 import { fetchJson } from '../../src/observe/client.js';
 import { now } from '../bgp-receive/injector.js';
 import { BirdSocket } from '../bgp-receive/control-sockets.js';
+import { Gobgp } from '../../test/harness/peers/gobgp.js';
 
 export const HUB = { address: '10.200.0.1', asn: 64512 };
 export const TIMERS = { holdTime: 90, keepalive: 30 };
@@ -103,4 +105,27 @@ const bird: Hub = {
   },
 };
 
-export const HUBS: Record<string, Hub> = { podroute, bird };
+const gobgp: Hub = {
+  name: 'gobgp',
+  unavailable: () => (existsSync('/usr/bin/gobgpd') ? undefined : 'gobgpd not installed'),
+  async start(_lab, ns, peers, prefix) {
+    // The test harness's adapter: passive neighbors, keepalive = hold / 3, prefix added over the API.
+    const d = await Gobgp.start(ns, {
+      asn: HUB.asn, routerId: HUB.address, listenAddress: HUB.address,
+      neighbors: peers.map((address) => ({ address, asn: HUB.asn, passive: true, holdTime: TIMERS.holdTime })),
+      originate: [{ prefix }],
+    });
+    return {
+      pid: d.pid,
+      async change(old, next) {
+        const t0 = now();
+        await d.announce(next);
+        await d.withdraw(old);
+        return t0;
+      },
+      close: () => undefined,
+    };
+  },
+};
+
+export const HUBS: Record<string, Hub> = { podroute, bird, gobgp };
