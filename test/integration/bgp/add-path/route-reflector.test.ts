@@ -3,10 +3,12 @@
 //   ├─ FRR client A, FRR client B   both originate P (next hop = themselves); A with ADD-PATH too
 //   ├─ FRR client C                 podroute offers ADD-PATH send; FRR offers receive by default
 //   ├─ FRR client D                 no ADD-PATH configured for it on our side
-//   └─ FRR client E                 podroute offers send, but E says `disable-addpath-rx`
+//   ├─ FRR client E                 podroute offers send, but E says `disable-addpath-rx`
+//   └─ GoBGP client F               add-paths receive = true in its neighbor afi-safi
 // C must hold BOTH paths to P from us (next hops A and B, two path ids); D and E only the best.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Lab, waitFor, type Netns } from '../../../harness/netns.js';
 import { Frr } from '../../../harness/peers/index.js';
 import { PodrouteSpeaker, type PodrouteSpeakerConfig } from '../../../harness/podroute.js';
@@ -20,6 +22,8 @@ const B = '10.84.0.12';
 const C = '10.84.0.13';
 const D = '10.84.0.14';
 const E = '10.84.0.15';
+const F = '10.84.0.16';
+const GOBGP_API = 50190;
 const P = '198.51.110.0/24';
 const PA = '198.51.111.0/24'; // A only
 
@@ -34,9 +38,10 @@ beforeAll(() => {
   if (!existsSync('dist/src/cli/main.js')) throw new Error('these tests run the built CLI: `npm run build` first');
 });
 
-describe('podroute route reflector with ADD-PATH send toward FRR', () => {
+describe('podroute route reflector with ADD-PATH send toward FRR and GoBGP', () => {
   let lab: Lab;
   let speaker: PodrouteSpeaker;
+  let nsF: Netns;
   const frr: Record<string, Frr> = {};
   const send = { 'ipv4-unicast': { send: true, receive: false } };
 
@@ -55,19 +60,30 @@ describe('podroute route reflector with ADD-PATH send toward FRR', () => {
         asn: ASN, routerId: addr, neighbors: [{ address: RR, asn: ASN }], originate: originate.map((prefix) => ({ prefix })),
       });
     }
+    // F: gobgpd with ADD-PATH receive (the harness adapter has no knob for it: our own config).
+    nsF = await node('f', F);
+    const toml = join(lab.dir, 'gobgpd-addpath.toml');
+    writeFileSync(toml, [
+      '[global.config]', `  as = ${ASN}`, `  router-id = "${F}"`, '  port = -1',
+      '[[neighbors]]', '  [neighbors.config]', `    neighbor-address = "${RR}"`, `    peer-as = ${ASN}`,
+      '  [neighbors.timers.config]', '    hold-time = 9', '    keepalive-interval = 3', '    connect-retry = 1',
+      '  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]', '      afi-safi-name = "ipv4-unicast"',
+      '    [neighbors.afi-safis.add-paths.config]', '      receive = true', '',
+    ].join('\n'));
+    nsF.spawn('gobgpd-addpath', '/usr/bin/gobgpd', ['-f', toml, '-t', 'toml', '--api-hosts', `127.0.0.1:${GOBGP_API}`, '--pprof-disable']);
     // E: no ADD-PATH receive capability (FRR offers receive unless told not to).
     await frr.e.cli('configure terminal', `router bgp ${ASN}`, 'address-family ipv4 unicast', `neighbor ${RR} disable-addpath-rx`);
     const peer = (address: string, extra: object = {}) => ({ address, asn: ASN, holdTime: 9, connectRetryTime: 1, rrClient: true, ...extra });
     // The harness type predates ADD-PATH; the YAML it writes passes every key through.
     const config = {
       asn: ASN, routerId: RR, listen: { address: RR },
-      peers: [peer(A, { addPath: send }), peer(B), peer(C, { addPath: send }), peer(D), peer(E, { addPath: send })],
+      peers: [peer(A, { addPath: send }), peer(B), peer(C, { addPath: send }), peer(D), peer(E, { addPath: send }), peer(F, { addPath: send })],
     } as PodrouteSpeakerConfig;
     speaker = await PodrouteSpeaker.start(nsRr, config);
     try {
-      await waitFor('all five sessions Established and both paths to P in', async () => {
+      await waitFor('all six sessions Established and both paths to P in', async () => {
         const peers = await speaker.peers();
-        if (peers.length !== 5 || !peers.every((p) => p.state === 'Established')) return false;
+        if (peers.length !== 6 || !peers.every((p) => p.state === 'Established')) return false;
         return (await speaker.routes(P)).routes.find((r) => r.prefix === P)?.paths.length === 2;
       }, { timeoutMs: 60_000 });
     } catch (err) {
@@ -92,6 +108,21 @@ describe('podroute route reflector with ADD-PATH send toward FRR', () => {
     expect(new Set(ids).size).toBe(2);
     // Our Adj-RIB-Out toward C counts paths: two for P, one for PA.
     expect((await speaker.peer(C))?.prefixesAdvertised).toBe(3);
+  });
+
+  test('GoBGP with add-paths receive holds both paths from us', async () => {
+    interface GobgpPath { attrs?: { type: number; nexthop?: string }[]; 'neighbor-ip'?: string; id?: number }
+    const rib = async (): Promise<GobgpPath[]> => {
+      const out = (await nsF.exec('/usr/bin/gobgp', ['-p', String(GOBGP_API), '-u', '127.0.0.1', 'global', 'rib', '-a', 'ipv4', '-j'])).stdout.trim();
+      return ((out ? JSON.parse(out) : {}) as Record<string, GobgpPath[]>)[P] ?? [];
+    };
+    const paths = await waitFor('two paths to P at GoBGP', async () => {
+      const ps = await rib();
+      return ps.length === 2 ? ps : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(paths.every((p) => p['neighbor-ip'] === RR)).toBe(true);
+    expect(paths.map((p) => p.attrs?.find((a) => a.type === 3)?.nexthop).sort()).toEqual([A, B]);
+    expect((await speaker.peer(F))?.prefixesAdvertised).toBe(3);
   });
 
   test('a client without ADD-PATH, and one that cannot receive it, get the best path only', async () => {
