@@ -25,21 +25,31 @@ export class PathIdAllocator {
       return [];
     }
     if (m === undefined) this.byEntry.set(entry, (m = new Map()));
-    const keys = paths.map(sourceKey);
-    if (m.size > 0) {
+    const n = paths.length;
+    const keys = new Array<string>(n);
+    const out = new Array<number>(n);
+    let found = 0;
+    for (let i = 0; i < n; i++) {
+      const id = m.get((keys[i] = sourceKey(paths[i])));
+      out[i] = id ?? 0;
+      if (id !== undefined) found++;
+    }
+    if (found === n && m.size === n) return out; // the usual case: nothing came or went
+    if (m.size > found) {
+      // Some sources are gone: free their ids first, so a newcomer can take one.
       const live = new Set(keys);
       for (const k of m.keys()) if (!live.has(k)) m.delete(k);
     }
-    const out = new Array<number>(paths.length);
-    for (let i = 0; i < paths.length; i++) {
-      let id = m.get(keys[i]);
-      if (id === undefined) {
-        const used = new Set(m.values());
-        id = 1;
-        while (used.has(id)) id++;
-        m.set(keys[i], id);
+    if (found < n) {
+      const used = new Set(m.values());
+      let next = 1;
+      for (let i = 0; i < n; i++) {
+        if (out[i] !== 0) continue;
+        while (used.has(next)) next++;
+        used.add(next);
+        m.set(keys[i], next);
+        out[i] = next;
       }
-      out[i] = id;
     }
     return out;
   }
