@@ -45,6 +45,9 @@ export class BatchBuilder {
   // ADD-PATH: prefixes with path ids, kept apart so the one-path case stays as it is.
   private readonly idWithdrawals = new Map<Family, { prefixes: string[]; pathIds: number[] }>();
   private readonly idGroups = new Map<Family, Map<PathAttributes, { prefixes: string[]; pathIds: number[] }>>();
+  private lastIdFamily: Family | null = null;
+  private lastIdAttrs: PathAttributes | null = null;
+  private lastIdList: { prefixes: string[]; pathIds: number[] } | null = null;
   count = 0;
 
   withdrawPath(family: Family, prefix: string, pathId: number): void {
@@ -56,6 +59,12 @@ export class BatchBuilder {
   }
 
   announcePath(family: Family, attrs: PathAttributes, prefix: string, pathId: number): void {
+    if (attrs === this.lastIdAttrs && family === this.lastIdFamily) {
+      this.lastIdList!.prefixes.push(prefix);
+      this.lastIdList!.pathIds.push(pathId);
+      this.count++;
+      return;
+    }
     let byAttrs = this.idGroups.get(family);
     if (!byAttrs) this.idGroups.set(family, (byAttrs = new Map()));
     let list = byAttrs.get(attrs);
@@ -63,6 +72,9 @@ export class BatchBuilder {
     list.prefixes.push(prefix);
     list.pathIds.push(pathId);
     this.count++;
+    this.lastIdFamily = family;
+    this.lastIdAttrs = attrs;
+    this.lastIdList = list;
   }
 
   withdraw(family: Family, prefix: string): void {
@@ -107,6 +119,9 @@ export class BatchBuilder {
     this.groups.clear();
     this.idWithdrawals.clear();
     this.idGroups.clear();
+    this.lastIdFamily = null;
+    this.lastIdAttrs = null;
+    this.lastIdList = null;
     this.eors.length = 0;
     this.count = 0;
     this.lastFamily = null;
@@ -127,6 +142,12 @@ export function withSlot(out: (PathAttributes | undefined)[] | null, slot: numbe
   return grown;
 }
 
+/** ADD-PATH: the paths of one prefix a peer has (or should have), best first; ids[i] goes with attrs[i]. */
+export interface SentPaths {
+  ids: number[];
+  attrs: PathAttributes[];
+}
+
 /** ADD-PATH send for a peer: the families it was negotiated for, and the shared id allocator. */
 export interface AddPathSend {
   families: ReadonlySet<Family>;
@@ -137,11 +158,11 @@ export class AdjRibOut {
   /** Prefixes the peer has from us (with ADD-PATH: paths, one per prefix and path id). */
   advertised = 0;
   /**
-   * ADD-PATH families only: per prefix, path id → the attributes the peer has under that id. A
+   * ADD-PATH families only: per prefix, the path ids the peer has and their attributes. A
    * table of its own (not the entry's slot) since a prefix has several; keyed by prefix, so an
    * entry removed and made again diffs against what the peer really has.
    */
-  private readonly sent = new Map<string, Map<number, PathAttributes>>();
+  private readonly sent = new Map<string, SentPaths>();
   private cache = new Map<PathAttributes, Map<string, PathAttributes | null>>();
   // Consecutive prefixes nearly always share one path object (one UPDATE's worth): remember the last.
   private memoPath: RibPath | null = null;
@@ -242,11 +263,11 @@ export class AdjRibOut {
   }
 
   /**
-   * What the peer should have for this entry with ADD-PATH send: path id → attributes, for every
-   * eligible path (or the ECMP set) that the export rules let through, best first, at most
-   * addPathSendMax of them; null for none.
+   * What the peer should have for this entry with ADD-PATH send: path ids and their attributes,
+   * for every eligible path (or the ECMP set) that the export rules let through, best first, at
+   * most addPathSendMax of them; null for none.
    */
-  desiredPaths(src: OutboundSource): Map<number, PathAttributes> | null {
+  desiredPaths(src: OutboundSource): SentPaths | null {
     const { addPath } = this;
     if (addPath === undefined) return null;
     const paths = src.paths;
@@ -255,13 +276,17 @@ export class AdjRibOut {
     if (paths.length === 0 || !this.families.has(src.family)) return null;
     const ecmp = this.peer.addPathSendMode === 'ecmp';
     const max = this.peer.addPathSendMax ?? Infinity;
-    let want: Map<number, PathAttributes> | null = null;
-    for (let i = 0; i < paths.length && (want === null || want.size < max); i++) {
+    let want: SentPaths | null = null;
+    for (let i = 0; i < paths.length && (want === null || want.ids.length < max); i++) {
       const p = paths[i];
       if (ecmp && !src.multipath.includes(p)) continue;
       const a = this.pathAttrs(p, src.prefix, src.family);
       if (a === null) continue;
-      (want ??= new Map()).set(ids[i], a);
+      if (want === null) want = { ids: [ids[i]], attrs: [a] };
+      else {
+        want.ids.push(ids[i]);
+        want.attrs.push(a);
+      }
     }
     return want;
   }
@@ -272,9 +297,9 @@ export class AdjRibOut {
     const { prefix, family } = src;
     const had = this.sent.get(prefix);
     if (had !== undefined) {
-      for (const id of had.keys()) {
-        if (want === null || !want.has(id)) {
-          into.withdrawPath(family, prefix, id);
+      for (let i = 0; i < had.ids.length; i++) {
+        if (want === null || !want.ids.includes(had.ids[i])) {
+          into.withdrawPath(family, prefix, had.ids[i]);
           this.advertised--;
         }
       }
@@ -283,16 +308,18 @@ export class AdjRibOut {
       if (had !== undefined) this.sent.delete(prefix);
       return;
     }
-    for (const [id, a] of want) {
-      const h = had?.get(id);
-      if (h === undefined) this.advertised++;
-      if (h !== a || resend) into.announcePath(family, a, prefix, id);
+    for (let i = 0; i < want.ids.length; i++) {
+      const id: number = want.ids[i];
+      const a: PathAttributes = want.attrs[i];
+      const j = had === undefined ? -1 : had.ids.indexOf(id);
+      if (j < 0) this.advertised++;
+      if (j < 0 || had!.attrs[j] !== a || resend) into.announcePath(family, a, prefix, id);
     }
     this.sent.set(prefix, want);
   }
 
   /** ADD-PATH families: what the peer has from us, [prefix, attributes, path id]. */
   *sentPaths(): IterableIterator<[string, PathAttributes, number]> {
-    for (const [prefix, byId] of this.sent) for (const [id, a] of byId) yield [prefix, a, id];
+    for (const [prefix, p] of this.sent) for (let i = 0; i < p.ids.length; i++) yield [prefix, p.attrs[i], p.ids[i]];
   }
 }
