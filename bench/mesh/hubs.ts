@@ -109,12 +109,13 @@ const gobgp: Hub = {
   name: 'gobgp',
   unavailable: () => (existsSync('/usr/bin/gobgpd') ? undefined : 'gobgpd not installed'),
   async start(_lab, ns, peers, prefix) {
-    // The test harness's adapter: passive neighbors, keepalive = hold / 3, prefix added over the API.
+    // The test harness's adapter: passive neighbors, keepalive = hold / 3; the prefix is added over the API.
     const d = await Gobgp.start(ns, {
       asn: HUB.asn, routerId: HUB.address, listenAddress: HUB.address,
       neighbors: peers.map((address) => ({ address, asn: HUB.asn, passive: true, holdTime: TIMERS.holdTime })),
-      originate: [{ prefix }],
     });
+    // With 500 neighbors gobgpd answers "bgp server hasn't started yet" for a while after its API is up.
+    await waitFor('gobgpd accepting routes', async () => { await d.announce(prefix); return true; }, { timeoutMs: 30_000, intervalMs: 200 });
     return {
       pid: d.pid,
       async change(old, next) {
