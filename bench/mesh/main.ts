@@ -65,6 +65,18 @@ class Events {
   }
 }
 
+/** Session drops, NOTIFICATIONs by code/subcode, and peers that gave up reconnecting. */
+function troubles(all: Ev[]): string {
+  const reasons = new Map<string, number>();
+  for (const e of all) {
+    if (e.e === 'notification' || e.e === 'gaveup') {
+      const k = e.e === 'gaveup' ? 'gave up' : `NOTIFICATION ${e.code}/${e.subcode}`;
+      reasons.set(k, (reasons.get(k) ?? 0) + 1);
+    }
+  }
+  return `connections closed ${all.filter((e) => e.e === 'down').length}${[...reasons].map(([k, v]) => `, ${k}: ${v}`).join('')}`;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function quantile(sorted: number[], q: number): number {
@@ -101,7 +113,7 @@ async function runHub(name: string, n: number, idleSeconds: number, spreadSecond
     const deadline1 = Date.now() + ESTABLISH_TIMEOUT_MS;
     while (est.size < n || hasOld.size < n) {
       alive();
-      if (Date.now() > deadline1) throw new Error(`${name}: after ${ESTABLISH_TIMEOUT_MS / 1000} s: ${est.size}/${n} Established, ${hasOld.size}/${n} have ${OLD_PREFIX}`);
+      if (Date.now() > deadline1) throw new Error(`${name}: after ${ESTABLISH_TIMEOUT_MS / 1000} s: ${est.size}/${n} Established, ${hasOld.size}/${n} have ${OLD_PREFIX}; ${troubles(ev.all)}`);
       await sleep(100);
       for (const e of ev.poll()) {
         if (e.e === 'start') start = e.t;
@@ -139,14 +151,7 @@ async function runHub(name: string, n: number, idleSeconds: number, spreadSecond
     const lat = addrs.map((_, i) => Math.max(gotNew.get(i)!, lostOld.get(i)!) - tc).sort((x, y) => x - y);
     const changeMs = { p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: lat[lat.length - 1] };
     const sessionDrops = ev.all.filter((e) => e.e === 'down').length;
-    const reasons = new Map<string, number>();
-    for (const e of ev.all) {
-      if (e.e === 'notification' || e.e === 'gaveup') {
-        const k = e.e === 'gaveup' ? 'gave up' : `${e.code}/${e.subcode}`;
-        reasons.set(k, (reasons.get(k) ?? 0) + 1);
-      }
-    }
-    if (reasons.size) console.log(`${name}: NOTIFICATIONs received (code/subcode: count): ${[...reasons].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+    if (ev.all.some((e) => e.e === 'notification' || e.e === 'gaveup')) console.log(`${name}: ${troubles(ev.all)}`);
     console.log(`${name}: podCIDR change reached all ${n} peers: p50 ${changeMs.p50.toFixed(1)} ms, p99 ${changeMs.p99.toFixed(1)} ms, max ${changeMs.max.toFixed(1)} ms; session drops ${sessionDrops}`);
     return { hub: name, peers: n, establishS, idleCpuPct, rssBytes: mem.now, peakRssBytes: mem.peak, changeMs, sessionDrops };
   } finally {
