@@ -516,7 +516,10 @@ export class SessionCore extends EventEmitter<SessionEvents> {
       // RFC 4724 §4.2: a session lost without a NOTIFICATION to a restart-capable peer keeps its
       // routes (as stale) for the restart time; the speaker decides, we only say it applies.
       const gr = this.neg?.peerGracefulRestart;
-      if (gr && gr.families.length > 0 && reason.code === undefined) reason.gracefulRestart = true;
+      if (gr && gr.families.length > 0 && reason.code === undefined) {
+        reason.gracefulRestart = true;
+        reason.peerGracefulRestart = gr;
+      }
       this.established = null;
       this.neg = undefined;
       this.stats.flaps++;

@@ -69,6 +69,8 @@ export interface DownReason {
    * marked stale, for its restart time instead of withdrawing them at once.
    */
   gracefulRestart?: boolean;
+  /** With gracefulRestart: the peer's capability from the session that just ended (restart time, families). */
+  peerGracefulRestart?: GracefulRestartCap;
 }
 
 export interface SessionStats {

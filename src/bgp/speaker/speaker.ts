@@ -12,7 +12,7 @@ import type { SessionConfig, SessionState, Negotiated, DownReason } from '../ses
 import { Rib } from '../rib/index.js';
 import type { BestChange, PeerInfo, ImportFilter, ExportFilter } from '../rib/index.js';
 import { endOfRibFamily, familyOf, normalizePrefix } from '../wire/index.js';
-import type { Family, GracefulRestartCap, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
+import type { Family, PathAttributes, UpdateMessage, RouteRefreshMessage } from '../wire/types.js';
 import { CEASE_MAX_PREFIXES, CEASE_PEER_DECONFIGURED } from '../wire/errors.js';
 import { secureAccepted } from '../session/transport.js';
 import { ttlSettings } from '../security/ttl-policy.js';
@@ -83,9 +83,6 @@ export interface SpeakerEvents {
   bestChanges: [changes: BestChange[]];
   endOfRib: [address: string, family: Family];
 }
-
-/** The peer's graceful-restart capability from its last session (the FSM may clear negotiated on down). */
-const lastGr = new WeakMap<object, GracefulRestartCap>();
 
 /** Graceful restart helper: how long a returned peer's stale routes wait for its End-of-RIB (FRR's stalepath-time). */
 const STALE_PATH_TIME = 360;
@@ -453,7 +450,6 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.emit('peerState', key, state, prev);
     });
     s.on('established', (neg: Negotiated) => {
-      if (neg.peerGracefulRestart) lastGr.set(entry, neg.peerGracefulRestart);
       if (entry.staleFamilies.size > 0) this.peerBackFromRestart(entry, neg);
       entry.info = this.peerInfo(entry.config, neg);
       entry.eorReceived.clear();
@@ -491,7 +487,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     });
     s.on('down', (reason: DownReason) => {
       this.log.warn('peer down', { peer: key, reason: reason.text, code: reason.code, subcode: reason.subcode });
-      const gr = reason.gracefulRestart ? s.negotiated?.peerGracefulRestart ?? lastGr.get(entry) : undefined;
+      const gr = reason.gracefulRestart ? reason.peerGracefulRestart : undefined;
       if (gr && gr.restartTime > 0) {
         // Helper mode: keep forwarding on the peer's routes, marked stale, for its restart time.
         this.rib.peerDown(key, { keepStale: true });

@@ -26,9 +26,11 @@ class FakeSession extends EventEmitter {
     this.emit('established', this.negotiated);
   }
   lostWithoutNotification(): void {
+    const gr = this.negotiated?.peerGracefulRestart;
     this.state = 'Idle';
     this.negotiated = undefined;
-    this.emit('down', { text: 'connection closed by peer', sentByUs: false, gracefulRestart: true });
+    // As the real session does: the capability of the session that ended travels with the reason.
+    this.emit('down', { text: 'connection closed by peer', sentByUs: false, gracefulRestart: true, peerGracefulRestart: gr });
   }
 }
 
