@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { normalizePrefix } from '../bgp/wire/index.js';
+import { asnFromText } from '../config/validate.js';
 
 export const PREFIXES = ['podroute.io/', 'kube-router.io/'] as const;
 
@@ -193,12 +194,8 @@ function decodePassword(v: string): string {
 }
 
 export function asn(v: string): number {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(v.trim());
-  if (m) {
-    const n = m[2] === undefined ? Number(m[1]) : Number(m[1]) * 65536 + Number(m[2]);
-    const dotOk = m[2] === undefined || (Number(m[1]) <= 65535 && Number(m[2]) <= 65535);
-    if (dotOk && Number.isSafeInteger(n) && n >= 1 && n <= 0xffffffff) return n;
-  }
+  const n = asnFromText(v);
+  if (n !== undefined) return n;
   throw new Error(`"${v}" is not an AS number (1..4294967295 or asdot x.y)`);
 }
 

@@ -91,17 +91,19 @@ export function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** ASN in plain ("65000") or asdot ("1.10") notation, as operators write both. */
+/** ASN text in plain ("65000") or asdot ("1.10") notation, as operators write both; undefined if neither. */
+export function asnFromText(text: string): number | undefined {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = m[2] === undefined ? Number(m[1]) : Number(m[1]) * 65536 + Number(m[2]);
+  const dotOk = m[2] === undefined || (Number(m[1]) <= 65535 && Number(m[2]) <= 65535);
+  return dotOk && Number.isSafeInteger(n) && n >= 1 && n <= 0xffffffff ? n : undefined;
+}
+
+/** An ASN from a config value: a number, or text in plain or asdot notation. */
 export function parseAsn(v: unknown, path: string): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 0xffffffff) return v;
-  if (typeof v === 'string') {
-    const m = /^(\d+)(?:\.(\d+))?$/.exec(v.trim());
-    if (m) {
-      const n = m[2] === undefined ? Number(m[1]) : Number(m[1]) * 65536 + Number(m[2]);
-      if (m[2] === undefined || (Number(m[1]) <= 65535 && Number(m[2]) <= 65535)) {
-        if (Number.isInteger(n) && n >= 1 && n <= 0xffffffff) return n;
-      }
-    }
-  }
+  const n = typeof v === 'string' ? asnFromText(v) : undefined;
+  if (n !== undefined) return n;
   throw new ConfigError(path, `must be an AS number 1..4294967295 (or asdot x.y), got ${describe(v)}`);
 }
