@@ -1,14 +1,11 @@
 // The thin shell of pod networking: writes the CNI config, turns on forwarding and loads the SNAT
 // plan. Each step is idempotent and touches only what is ours.
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Logger } from '../../util/log.js';
+import { hostRunner, runOk, type Runner } from '../../netfilter/exec.js';
 import { CNI_FILE_NAME } from './cni.js';
 import { SNAT_CHAIN, type SnatPlan } from './snat.js';
-
-const run = promisify(execFile);
 
 /** Writes the conflist atomically (tmp + rename), and only when its content changed. */
 export async function writeCniConfig(dir: string, conflist: Record<string, unknown>, log: Logger): Promise<boolean> {
@@ -39,34 +36,16 @@ export async function enableForwarding(families: (4 | 6)[]): Promise<void> {
   }
 }
 
-async function restore(cmd: string, args: string[], input: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile(cmd, args, (err, _out, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${String(stderr).trim() || err.message}`));
-      else resolve();
-    });
-    child.stdin?.end(input);
-  });
-}
-
-export async function applySnat(plan: SnatPlan, families: (4 | 6)[]): Promise<void> {
-  await restore('ipset', ['restore'], plan.ipsetRestore);
-  for (const f of families) {
-    const save = f === 4 ? 'iptables' : 'ip6tables';
-    await restore(`${save}-restore`, ['--noflush', '-w', '5'], plan.iptablesRestore[f]);
-    // The jump from POSTROUTING is the one rule outside our chain; add it only if missing.
-    const rule = ['-m', 'comment', '--comment', 'podroute', '-j', SNAT_CHAIN];
-    const exists = await run(save, ['-w', '5', '-t', 'nat', '-C', 'POSTROUTING', ...rule]).then(() => true, () => false);
-    if (!exists) await run(save, ['-w', '5', '-t', 'nat', '-A', 'POSTROUTING', ...rule]);
-  }
-}
-
-/** Removes our jump and chain (for `podroute cleanup`); missing pieces are fine. */
-export async function removeSnat(families: (4 | 6)[]): Promise<void> {
+export async function applySnat(plan: SnatPlan, families: (4 | 6)[], run: Runner = hostRunner): Promise<void> {
+  await runOk(run, ['ipset', 'restore'], plan.ipsetRestore);
   for (const f of families) {
     const cmd = f === 4 ? 'iptables' : 'ip6tables';
-    await run(cmd, ['-w', '5', '-t', 'nat', '-D', 'POSTROUTING', '-m', 'comment', '--comment', 'podroute', '-j', SNAT_CHAIN]).catch(() => {});
-    await run(cmd, ['-w', '5', '-t', 'nat', '-F', SNAT_CHAIN]).catch(() => {});
-    await run(cmd, ['-w', '5', '-t', 'nat', '-X', SNAT_CHAIN]).catch(() => {});
+    await runOk(run, [`${cmd}-restore`, '--noflush', '-w', '5'], plan.iptablesRestore[f]);
+    // The jump from POSTROUTING is the one rule outside our chain; add it only if missing.
+    const rule = ['-m', 'comment', '--comment', 'podroute', '-j', SNAT_CHAIN];
+    const exists = (await run([cmd, '-w', '5', '-t', 'nat', '-C', 'POSTROUTING', ...rule])).code === 0;
+    if (!exists) await runOk(run, [cmd, '-w', '5', '-t', 'nat', '-A', 'POSTROUTING', ...rule]);
   }
 }
+
+
