@@ -3,7 +3,6 @@
 // config each agent wrote, and then measures — never assumes — that the Kubernetes network model
 // holds: every pod reaches every pod without NAT, nodes reach pods, the ToR and every node learned
 // every podCIDR. Everything it creates is removed on exit, failure or signal.
-import { request } from 'node:http';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { clusterFile, demoPolicy, podObjects, torBirdConfig } from './files.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { CNI_FILE_NAME } from '../routing/podnet/cni.js';
 import { forwardTcpToUnix, type Forwarder } from '../lab/forward.js';
+import { fetchJson, getOverUnix } from '../observe/client.js';
 
 export interface DemoOptions {
   nodes: number;
@@ -54,25 +54,14 @@ function findRoot(): string {
 }
 
 /** GET from an agent's status API on its unix socket: status code and body text. */
-export function agentRequest(socketPath: string, path: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const req = request({ socketPath, path, method: 'GET', timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`${path}: timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
+export async function agentRequest(socketPath: string, path: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+  const r = await getOverUnix(socketPath, path, timeoutMs);
+  return { status: r.status, body: r.text };
 }
 
 /** GET a JSON document from an agent's status API. */
-export async function agentGet<T>(socketPath: string, path: string): Promise<T> {
-  const r = await agentRequest(socketPath, path);
-  if (r.status >= 400) throw new Error(`${path}: HTTP ${r.status}: ${r.body.trim()}`);
-  return JSON.parse(r.body) as T;
+export function agentGet<T>(socketPath: string, path: string): Promise<T> {
+  return fetchJson<T>(`unix:${socketPath}`, path);
 }
 
 /** Builds the network, starts everything and waits for BGP to converge. */

@@ -11,14 +11,15 @@ export class ApiError extends Error {
   }
 }
 
-interface RawResponse { status: number; text: string }
+export interface RawResponse { status: number; text: string }
 
 function getOverHttp(url: string, timeoutMs: number): Promise<RawResponse> {
   return fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
     .then(async (res) => ({ status: res.status, text: await res.text() }));
 }
 
-function getOverUnix(socketPath: string, path: string, timeoutMs: number): Promise<RawResponse> {
+/** A GET over a unix socket, any status (the demo reads /readyz's code this way). */
+export function getOverUnix(socketPath: string, path: string, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path, headers: { Accept: 'application/json' }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
