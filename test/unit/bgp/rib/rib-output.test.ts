@@ -103,7 +103,7 @@ describe('configuration changes', () => {
     expect(r.takeOutboundBatches('b')).toEqual([]); // nothing changed: nothing sent
   });
 
-  test('ADD-PATH send negotiated: every prefix goes out with path id 1', () => {
+  test('ADD-PATH send negotiated, one path per prefix: each goes out with its first path id, 1', () => {
     const r = new Rib({ localAsn: LOCAL_ASN, routerId: ROUTER_ID });
     r.addPeer(ebgpPeer('a', 65001, '192.0.2.10'));
     r.addPeer(ibgpPeer('i1', '10.0.0.1'));
